@@ -1,0 +1,124 @@
+// coro<T>: a coroutine function's result, like a Python coroutine object. Lazy: nothing runs
+// until it is awaited (inline, in the awaiting task, with no extra loop pass, as Python's
+// `await coro()` does) or wrapped in a task by create_task.
+// Stack safety: inline resumption is bounded by kInlineDepth nested resumes; deeper chains
+// trampoline through the ready queue (one loop pass), so 100,000-deep recursion cannot overflow
+// the native or the JS stack. Symmetric transfer is not used (see docs/design.md).
+#pragma once
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "aio/future.hpp"
+#include "aio/detail/coro.hpp"
+
+namespace aio {
+
+template <class T>
+class coro;
+
+namespace detail {
+
+/// How many coroutine resumptions may nest on the stack before the next one is trampolined.
+inline constexpr int kInlineDepth = 48;
+
+/// Current nesting of inline resumptions on this thread.
+int& inline_depth() noexcept;
+
+struct coro_promise_base {
+  std::exception_ptr exc;
+  coro_handle<> continuation;  // the awaiting coroutine (none for a task's top coroutine)
+  bool inline_start = false;   // true while the awaiter's await_suspend is still on the stack
+
+  suspend_always initial_suspend() noexcept { return {}; }
+  void unhandled_exception() noexcept { exc = std::current_exception(); }
+
+  struct final_awaiter {
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    void await_suspend(coro_handle<P> h) noexcept {
+      resume_continuation(h.promise());
+    }
+    void await_resume() const noexcept {}
+  };
+  final_awaiter final_suspend() noexcept { return {}; }
+
+  /// At final suspend: hand control back to the awaiting coroutine, inline if the stack allows.
+  static void resume_continuation(coro_promise_base& p) noexcept;
+};
+
+/// Start `child` on behalf of `parent`; returns true if the parent must stay suspended.
+bool start_child(coro_promise_base& cp, coro_handle<> child, coro_handle<> parent);
+
+template <class T>
+struct coro_promise : coro_promise_base {
+  std::optional<T> value;
+  coro<T> get_return_object() noexcept;
+  template <class U = T>
+  void return_value(U&& v) {
+    value.emplace(std::forward<U>(v));
+  }
+  T take() {
+    if (exc) std::rethrow_exception(exc);
+    return std::move(*value);
+  }
+};
+
+template <>
+struct coro_promise<void> : coro_promise_base {
+  coro<void> get_return_object() noexcept;
+  void return_void() noexcept {}
+  void take() {
+    if (exc) std::rethrow_exception(exc);
+  }
+};
+
+}  // namespace detail
+
+template <class T = void>
+class [[nodiscard]] coro {
+ public:
+  using promise_type = detail::coro_promise<T>;
+  using value_type = T;
+
+  coro() = default;
+  explicit coro(detail::coro_handle<promise_type> h) noexcept : h_(h) {}
+  coro(coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  coro& operator=(coro o) noexcept {
+    std::swap(h_, o.h_);
+    return *this;
+  }
+  ~coro() {
+    if (h_) h_.destroy();
+  }
+
+  bool valid() const noexcept { return static_cast<bool>(h_); }
+  /// Give up the frame (create_task takes it).
+  detail::coro_handle<promise_type> release() noexcept { return std::exchange(h_, {}); }
+
+  struct awaiter {
+    detail::coro_handle<promise_type> h;
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(detail::coro_handle<> parent) { return detail::start_child(h.promise(), h, parent); }
+    T await_resume() {
+      detail::future_awaiter_base::deliver_pending();
+      return h.promise().take();
+    }
+  };
+  awaiter operator co_await() && noexcept { return awaiter{h_}; }
+
+ private:
+  detail::coro_handle<promise_type> h_;
+};
+
+namespace detail {
+template <class T>
+coro<T> coro_promise<T>::get_return_object() noexcept {
+  return coro<T>(coro_handle<coro_promise<T>>::from_promise(*this));
+}
+inline coro<void> coro_promise<void>::get_return_object() noexcept {
+  return coro<void>(coro_handle<coro_promise<void>>::from_promise(*this));
+}
+}  // namespace detail
+
+}  // namespace aio

@@ -1,0 +1,147 @@
+// event_loop: asyncio's loop. A FIFO ready queue run in batches (each run_once() runs only the
+// callbacks present when it starts, so work queued during a pass runs in the next), a timer heap
+// ordered by (deadline, sequence), and an injected clock. run_once() never blocks: it returns
+// when the loop next has work, and the caller (run_until_complete, the WASM driver, a debugger's
+// "step") decides how to wait for it. One loop per thread; everything on it is single-threaded.
+#pragma once
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "aio/clock.hpp"
+#include "aio/handle.hpp"
+#include "aio/detail/ring.hpp"
+
+namespace aio {
+
+class task_base;
+class future_base;
+class observer;
+
+/// What the exception handler receives (asyncio's context dict).
+struct error_context {
+  std::string message;
+  std::exception_ptr exception;   // may be null
+  task_base* task = nullptr;      // the task concerned, if any
+  future_base* future = nullptr;  // the future concerned, if any
+};
+
+/// Thrown by run_until_complete when nothing is ready, no timer is pending, no external work is
+/// outstanding, and the awaited future is still not done: nothing could ever complete it.
+class deadlock_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class event_loop {
+ public:
+  static constexpr double never = std::numeric_limits<double>::infinity();
+
+  explicit event_loop(std::unique_ptr<aio::clock> clk = make_virtual_clock());
+  ~event_loop();
+  event_loop(const event_loop&) = delete;
+  event_loop& operator=(const event_loop&) = delete;
+
+  /// The loop whose callbacks are running on this thread (asyncio.get_running_loop()).
+  static event_loop* current() noexcept;
+  /// current() or, failing that, throws std::runtime_error("no running event loop").
+  static event_loop& running();
+
+  aio::clock& clock() noexcept { return *clock_; }
+  double time() const noexcept { return clock_->now(); }
+
+  handle_ref call_soon(std::function<void()> f);
+  timer_ref call_later(double delay, std::function<void()> f);
+  timer_ref call_at(double when, std::function<void()> f);
+  /// Schedule a timer object of your own (e.g. a subclass of timer_handle) at `when`.
+  void schedule(timer_ref t, double when);
+
+  /// One iteration: move due timers to the ready queue, then run the callbacks that are ready.
+  /// Returns when the loop next has work: <= time() if callbacks are ready, a deadline if only
+  /// timers are pending, `never` if nothing is scheduled.
+  double run_once();
+  /// Run until `f` is done: run_once, then let the clock wait until the next deadline.
+  /// Throws deadlock_error if nothing can ever complete `f`.
+  void run_until_done(future_base& f);
+  /// Run until stop() is called (or nothing is left to run, which also returns).
+  void run_forever();
+  void stop() noexcept { stopping_ = true; }
+  bool is_running() const noexcept { return running_; }
+
+  /// Work that will arrive from outside the loop (a fetch in flight, an executor job) keeps the
+  /// loop from declaring a deadlock while it waits. Pair every hold with a release.
+  void hold_external() noexcept { ++external_; }
+  void release_external() noexcept { --external_; }
+  bool has_external() const noexcept { return external_ > 0; }
+
+  task_base* current_task() const noexcept { return current_task_; }
+  /// Tasks not yet done, in creation order.
+  std::vector<task_base*> all_tasks() const;
+
+  void set_observer(aio::observer* o) noexcept { observer_ = o; }
+  aio::observer* observer() const noexcept { return observer_; }
+
+  using exception_handler = std::function<void(event_loop&, const error_context&)>;
+  /// nullptr restores the default handler (prints to stderr).
+  void set_exception_handler(exception_handler h) { handler_ = std::move(h); }
+  void call_exception_handler(const error_context& ctx);
+  void default_exception_handler(const error_context& ctx);
+
+  /// Debug mode: report callbacks that run longer than slow_callback_duration seconds.
+  void set_debug(bool on) noexcept { debug_ = on; }
+  bool debug() const noexcept { return debug_; }
+  double slow_callback_duration = 0.1;
+
+  /// Number of callbacks in the ready queue / timers pending (inspection, tests).
+  std::size_t ready_count() const noexcept { return ready_.size(); }
+  std::size_t timer_count() const noexcept { return timers_.size(); }
+
+  // ---- engine internals (used by futures, tasks and primitives) ----
+  /// call_soon without a handle: fn(arg) runs in a later pass, in FIFO order. `arg` is owned by
+  /// the queue entry: if the loop is destroyed first, drop(arg) (when non-null) releases it.
+  void post(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr) { ready_.push_back({fn, arg, drop}); }
+  void cancel_timer(timer_handle& t) noexcept;
+  void set_current_task(task_base* t) noexcept { current_task_ = t; }
+  void register_task(task_base& t) noexcept;
+  void unregister_task(task_base& t) noexcept;
+  std::uint64_t next_task_id() noexcept { return ++task_ids_; }
+
+ private:
+  struct ready_item {
+    void (*fn)(void*);
+    void* arg;
+    void (*drop)(void*);
+  };
+  static void drop_handle(void* h);
+  static void run_handle(void* h);
+  void heap_push(timer_handle* t);
+  timer_handle* heap_pop();
+  void heap_remove(timer_handle* t);
+  void sift_up(std::size_t i);
+  void sift_down(std::size_t i);
+  bool heap_less(std::size_t a, std::size_t b) const;
+  double next_deadline() const noexcept;
+
+  std::unique_ptr<aio::clock> clock_;
+  detail::ring<ready_item> ready_;
+  std::vector<timer_handle*> timers_;  // binary min-heap on (when, seq); each holds a reference
+  std::uint64_t timer_seq_ = 0;
+  std::uint64_t task_ids_ = 0;
+  task_base* current_task_ = nullptr;
+  task_base* tasks_head_ = nullptr;  // intrusive list of live tasks (all_tasks, close-time reports)
+  task_base* tasks_tail_ = nullptr;
+  aio::observer* observer_ = nullptr;
+  exception_handler handler_;
+  int external_ = 0;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool debug_ = false;
+  event_loop* prev_current_ = nullptr;
+};
+
+}  // namespace aio

@@ -1,0 +1,147 @@
+// task<T>: a coroutine scheduled on the loop (asyncio.Task). create_task() queues its first step
+// with call_soon, so it starts on the next loop pass. While it awaits a future it is suspended on
+// it; when that future is done the task's wake-up is queued with call_soon.
+// Cancellation is edge-triggered, exactly as in asyncio: cancel() cancels the future the task
+// waits on (or marks the task so its next step delivers the cancellation), and cancelled_error
+// is raised at the task's current await. The task ends cancelled only if cancelled_error escapes
+// its coroutine; catching it lets the task go on. cancelling()/uncancel() count the requests.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "aio/coro.hpp"
+#include "aio/future.hpp"
+
+namespace aio {
+
+class task_base : public future_base {
+ public:
+  std::uint64_t id() const noexcept { return id_; }
+  /// The task's name ("Task-<id>" unless one was given).
+  std::string name() const { return name_.empty() ? "Task-" + std::to_string(id_) : name_; }
+  void set_name(std::string n) { name_ = std::move(n); }
+
+  bool cancel(std::string msg = {}) override;
+  /// Number of cancel() requests not yet matched by uncancel().
+  int cancelling() const noexcept { return num_cancels_requested_; }
+  int uncancel() noexcept {
+    if (num_cancels_requested_ > 0) --num_cancels_requested_;
+    return num_cancels_requested_;
+  }
+  /// The future this task is suspended on (nullptr when running, ready or done).
+  future_base* waiting_on() const noexcept { return fut_waiter_; }
+  std::string describe() const override { return "task " + name(); }
+  bool started() const noexcept { return started_; }
+
+  // ---- engine internals ----
+  /// Suspend the running task on `f` at resume point `h` (future awaiter).
+  void suspend_on(detail::coro_handle<> h, future_base& f);
+  /// Suspend for exactly one loop pass at `h` (a bare yield, sleep(0), a trampoline).
+  void yield_at(detail::coro_handle<> h, bool report = true);
+  /// The cancellation to raise at the await being resumed, if any (consumed).
+  std::exception_ptr take_pending() noexcept { return std::exchange(inject_, nullptr); }
+  /// Destroy the coroutine of a task that never finished (loop teardown). Reports it.
+  void destroy_pending();
+
+  task_base* next_in_loop = nullptr;  // event_loop's intrusive list of live tasks
+  task_base* prev_in_loop = nullptr;
+
+ protected:
+  task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p, std::string name);
+  ~task_base() override;
+  void schedule_first_step();
+  /// Move the finished top coroutine's value into this future (it may throw the coroutine's exception).
+  virtual void store_result_() = 0;
+
+ private:
+  static void step_cb(void* self);
+  static void wakeup_cb(void* self);
+  static void release_cb(void* self);
+  void step();
+  void finish_from_coroutine();
+
+  detail::coro_handle<> top_;
+  detail::coro_promise_base* top_promise_;
+  detail::coro_handle<> resume_point_;
+  future_base* fut_waiter_ = nullptr;
+  std::exception_ptr inject_;
+  std::string name_;
+  std::uint64_t id_;
+  int num_cancels_requested_ = 0;
+  bool must_cancel_ = false;
+  bool started_ = false;
+};
+
+namespace detail {
+template <class T>
+class task_state final : public task_base {
+ public:
+  task_state(event_loop& loop, coro_handle<coro_promise<T>> h, std::string name)
+      : task_base(loop, h, h.promise(), std::move(name)), promise_(&h.promise()) {
+    schedule_first_step();
+  }
+  void* value_slot() noexcept override { return &value; }
+  std::optional<storage_t<T>> value;
+
+ private:
+  void store_result_() override {
+    if constexpr (std::is_void_v<T>) {
+      promise_->take();
+      value.emplace();
+    } else {
+      value.emplace(promise_->take());
+    }
+  }
+  coro_promise<T>* promise_;
+};
+}  // namespace detail
+
+template <class T = void>
+class task {
+ public:
+  using value_type = T;
+  task() = default;
+  explicit task(detail::ref_ptr<detail::task_state<T>> s) : s_(std::move(s)) {}
+
+  bool valid() const noexcept { return static_cast<bool>(s_); }
+  std::string name() const { return s_->name(); }
+  void set_name(std::string n) const { s_->set_name(std::move(n)); }
+  std::uint64_t id() const noexcept { return s_->id(); }
+  bool cancel(std::string msg = {}) const { return s_->cancel(std::move(msg)); }
+  int cancelling() const noexcept { return s_->cancelling(); }
+  int uncancel() const noexcept { return s_->uncancel(); }
+  bool done() const noexcept { return s_->done(); }
+  bool cancelled() const noexcept { return s_->cancelled(); }
+  std::exception_ptr exception() const { return s_->exception(); }
+  decltype(auto) result() const { return as_future().result(); }
+  void add_done_callback(std::function<void(future_base&)> f) const { s_->add_done_callback(std::move(f)); }
+
+  future<T> as_future() const { return future<T>(detail::ref_ptr<future_base>(s_.get())); }
+  operator future<T>() const { return as_future(); }
+  task_base* base() const noexcept { return s_.get(); }
+  auto operator co_await() const noexcept { return as_future().operator co_await(); }
+  friend bool operator==(const task& a, const task& b) noexcept { return a.s_ == b.s_; }
+
+ private:
+  detail::ref_ptr<detail::task_state<T>> s_;
+};
+
+/// Wrap a coroutine in a task on the running loop (or `loop`); its first step runs next pass.
+template <class T>
+task<T> create_task(event_loop& loop, coro<T> c, std::string name = {}) {
+  auto h = c.release();
+  return task<T>(detail::ref_ptr<detail::task_state<T>>(new detail::task_state<T>(loop, h, std::move(name))));
+}
+template <class T>
+task<T> create_task(coro<T> c, std::string name = {}) {
+  return create_task(event_loop::running(), std::move(c), std::move(name));
+}
+
+/// The task whose step is running (nullptr between steps).
+inline task_base* current_task() noexcept {
+  auto* l = event_loop::current();
+  return l ? l->current_task() : nullptr;
+}
+
+}  // namespace aio

@@ -1,0 +1,307 @@
+#include "aio/event_loop.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include "aio/detail/platform.hpp"
+#include "aio/future.hpp"
+#include "aio/observer.hpp"
+#include "aio/task.hpp"
+
+namespace aio {
+
+namespace {
+thread_local event_loop* t_current = nullptr;
+
+std::string describe_exception(const std::exception_ptr& e) {
+  if (!e) return {};
+  try {
+    std::rethrow_exception(e);
+  } catch (const cancelled_error& c) {
+    return std::string("CancelledError: ") + c.message();
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+}  // namespace
+
+event_loop::event_loop(std::unique_ptr<aio::clock> clk) : clock_(std::move(clk)) {
+  if (!clock_) clock_ = make_virtual_clock();
+}
+
+event_loop::~event_loop() {
+  // Tasks still pending when the loop goes away are destroyed and reported, as asyncio's
+  // Task.__del__ does ("Task was destroyed but it is pending!"). Destroying a coroutine frame
+  // releases what it held, which may free other tasks, so restart from the head each time.
+  event_loop* saved = t_current;
+  t_current = this;
+  // Queued callbacks (task steps, wake-ups, handles) hold references: drop them unrun.
+  while (!ready_.empty()) {
+    auto it = ready_.pop_front();
+    if (it.drop) it.drop(it.arg);
+  }
+  auto timers = std::move(timers_);
+  timers_.clear();
+  for (auto* t : timers) {
+    t->heap_index_ = timer_handle::npos;
+    t->release();
+  }
+  while (tasks_head_) {
+    detail::ref_ptr<task_base> keep(tasks_head_);
+    keep->destroy_pending();
+    if (tasks_head_ == keep.get()) unregister_task(*keep);
+  }
+  t_current = saved;
+}
+
+event_loop* event_loop::current() noexcept { return t_current; }
+
+event_loop& event_loop::running() {
+  if (!t_current) throw std::runtime_error("no running event loop");
+  return *t_current;
+}
+
+// ---- scheduling ----
+
+void event_loop::drop_handle(void* p) { static_cast<handle*>(p)->release(); }
+
+void event_loop::run_handle(void* p) {
+  auto h = detail::ref_ptr<handle>::adopt(static_cast<handle*>(p));
+  try {
+    h->run();
+  } catch (...) {
+    auto& loop = *t_current;
+    loop.call_exception_handler({"Exception in callback", std::current_exception(), nullptr, nullptr});
+  }
+}
+
+handle_ref event_loop::call_soon(std::function<void()> f) {
+  handle_ref h(new detail::function_handle<handle>(std::move(f)));
+  h->add_ref();  // the ready queue's reference
+  post(&event_loop::run_handle, h.get(), &event_loop::drop_handle);
+  return h;
+}
+
+timer_ref event_loop::call_later(double delay, std::function<void()> f) { return call_at(time() + delay, std::move(f)); }
+
+timer_ref event_loop::call_at(double when, std::function<void()> f) {
+  timer_ref t(new detail::function_handle<timer_handle>(std::move(f)));
+  schedule(t, when);
+  return t;
+}
+
+void event_loop::schedule(timer_ref t, double when) {
+  t->when_ = when;
+  t->seq_ = ++timer_seq_;
+  t->loop_ = this;
+  timer_handle* raw = t.leak();  // the heap's reference
+  heap_push(raw);
+  if (observer_) observer_->on_timer_scheduled(*raw);
+}
+
+void event_loop::cancel_timer(timer_handle& t) noexcept {
+  if (t.heap_index_ == timer_handle::npos) return;
+  heap_remove(&t);
+  t.release();
+}
+
+void handle::cancel() noexcept {
+  if (cancelled_) return;
+  cancelled_ = true;
+  on_cancel();
+}
+
+void timer_handle::on_cancel() noexcept {
+  if (loop_) loop_->cancel_timer(*this);
+}
+
+// ---- the timer heap: (when, seq) min-heap of timer_handle*, each knowing its index ----
+
+bool event_loop::heap_less(std::size_t a, std::size_t b) const {
+  auto* x = timers_[a];
+  auto* y = timers_[b];
+  return x->when_ < y->when_ || (x->when_ == y->when_ && x->seq_ < y->seq_);
+}
+
+void event_loop::sift_up(std::size_t i) {
+  while (i > 0) {
+    std::size_t p = (i - 1) / 2;
+    if (!heap_less(i, p)) break;
+    std::swap(timers_[i], timers_[p]);
+    timers_[i]->heap_index_ = i;
+    timers_[p]->heap_index_ = p;
+    i = p;
+  }
+}
+
+void event_loop::sift_down(std::size_t i) {
+  for (;;) {
+    std::size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < timers_.size() && heap_less(l, m)) m = l;
+    if (r < timers_.size() && heap_less(r, m)) m = r;
+    if (m == i) break;
+    std::swap(timers_[i], timers_[m]);
+    timers_[i]->heap_index_ = i;
+    timers_[m]->heap_index_ = m;
+    i = m;
+  }
+}
+
+void event_loop::heap_push(timer_handle* t) {
+  t->heap_index_ = timers_.size();
+  timers_.push_back(t);
+  sift_up(t->heap_index_);
+}
+
+timer_handle* event_loop::heap_pop() {
+  auto* t = timers_[0];
+  heap_remove(t);
+  return t;
+}
+
+void event_loop::heap_remove(timer_handle* t) {
+  std::size_t i = t->heap_index_;
+  std::size_t last = timers_.size() - 1;
+  if (i != last) {
+    timers_[i] = timers_[last];
+    timers_[i]->heap_index_ = i;
+  }
+  timers_.pop_back();
+  t->heap_index_ = timer_handle::npos;
+  if (i < timers_.size()) {
+    sift_down(i);
+    sift_up(i);
+  }
+}
+
+double event_loop::next_deadline() const noexcept {
+  if (!ready_.empty()) return time();
+  if (!timers_.empty()) return timers_[0]->when_;
+  return never;
+}
+
+// ---- one iteration ----
+//
+// Phase 1, due timers. Every timer whose deadline has passed moves to the END of the ready queue,
+// in (when, seq) order: callbacks queued by the previous pass run before them, as in asyncio's
+// _run_once. A timer handle cancelled after this point is skipped when its turn comes.
+//
+// Phase 2, ready callbacks. Run exactly the callbacks present now (`ntodo`). Anything they queue
+// (a task's next step, a future's done-callbacks) waits for the next pass; that batching is what
+// gives asyncio its ordering, e.g. a task created now first runs on the next pass.
+//
+// Nothing here waits: the caller gets the next deadline and decides how time passes (virtual
+// clock: jump; real clock: sleep or park the WASM stack until a browser timer fires).
+double event_loop::run_once() {
+  event_loop* saved = t_current;
+  t_current = this;
+  running_ = true;
+
+  const double now = time();
+  while (!timers_.empty() && timers_[0]->when_ <= now) {
+    timer_handle* t = heap_pop();  // its heap reference moves to the ready queue
+    if (observer_) observer_->on_timer_fired(*t);
+    post(&event_loop::run_handle, t, &event_loop::drop_handle);
+  }
+
+  std::size_t ntodo = ready_.size();
+  while (ntodo-- > 0) {
+    ready_item it = ready_.pop_front();
+    if (debug_) {
+      double t0 = detail::platform::monotonic_seconds();
+      it.fn(it.arg);
+      double dt = detail::platform::monotonic_seconds() - t0;
+      if (dt >= slow_callback_duration) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "Executing callback took %.3f seconds", dt);
+        call_exception_handler({buf, nullptr, current_task_, nullptr});
+      }
+    } else {
+      it.fn(it.arg);
+    }
+  }
+
+  running_ = false;
+  t_current = saved;
+  return next_deadline();
+}
+
+void event_loop::run_until_done(future_base& f) {
+  stopping_ = false;
+  while (!f.done()) {
+    double next = run_once();
+    if (f.done()) break;
+    if (next == never && !has_external())
+      throw deadlock_error("the event loop has nothing left to run, but the awaited " + f.describe() +
+                           " is not done: every task is waiting for something that can never happen");
+    if (next > time()) clock_->wait_until(next);
+  }
+}
+
+void event_loop::run_forever() {
+  stopping_ = false;
+  while (!stopping_) {
+    double next = run_once();
+    if (stopping_) break;
+    if (next == never && !has_external()) break;
+    if (next > time()) clock_->wait_until(next);
+  }
+  stopping_ = false;
+}
+
+// ---- tasks ----
+
+void event_loop::register_task(task_base& t) noexcept {
+  t.prev_in_loop = tasks_tail_;
+  t.next_in_loop = nullptr;
+  if (tasks_tail_)
+    tasks_tail_->next_in_loop = &t;
+  else
+    tasks_head_ = &t;
+  tasks_tail_ = &t;
+}
+
+void event_loop::unregister_task(task_base& t) noexcept {
+  if (t.prev_in_loop)
+    t.prev_in_loop->next_in_loop = t.next_in_loop;
+  else if (tasks_head_ == &t)
+    tasks_head_ = t.next_in_loop;
+  if (t.next_in_loop)
+    t.next_in_loop->prev_in_loop = t.prev_in_loop;
+  else if (tasks_tail_ == &t)
+    tasks_tail_ = t.prev_in_loop;
+  t.prev_in_loop = t.next_in_loop = nullptr;
+}
+
+std::vector<task_base*> event_loop::all_tasks() const {
+  std::vector<task_base*> v;
+  for (auto* t = tasks_head_; t; t = t->next_in_loop)
+    if (!t->done()) v.push_back(t);
+  return v;
+}
+
+// ---- error reporting ----
+
+void event_loop::call_exception_handler(const error_context& ctx) {
+  if (observer_) observer_->on_report(ctx);
+  if (!handler_) {
+    default_exception_handler(ctx);
+    return;
+  }
+  try {
+    handler_(*this, ctx);
+  } catch (...) {
+    default_exception_handler({"Unhandled error in exception handler", std::current_exception(), ctx.task, ctx.future});
+  }
+}
+
+void event_loop::default_exception_handler(const error_context& ctx) {
+  std::string line = ctx.message;
+  if (ctx.task) line += " task: " + ctx.task->name();
+  if (ctx.exception) line += " exception: " + describe_exception(ctx.exception);
+  std::fprintf(stderr, "aio: %s\n", line.c_str());
+}
+
+}  // namespace aio

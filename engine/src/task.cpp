@@ -1,0 +1,144 @@
+#include "aio/task.hpp"
+
+#include "aio/observer.hpp"
+
+namespace aio {
+
+task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p, std::string name)
+    : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), name_(std::move(name)), id_(loop.next_task_id()) {}
+
+task_base::~task_base() {
+  if (top_) destroy_pending();
+}
+
+void task_base::schedule_first_step() {
+  loop_->register_task(*this);
+  add_ref();  // the queued step's reference
+  loop_->post(&task_base::step_cb, this, &task_base::release_cb);
+  if (auto* o = loop_->observer()) o->on_task_created(*this, loop_->current_task());
+}
+
+void task_base::step_cb(void* self) {
+  auto t = detail::ref_ptr<task_base>::adopt(static_cast<task_base*>(self));
+  t->step();
+}
+
+// asyncio's __wakeup: the awaited future is done; step. The awaiter reads its outcome on resume.
+void task_base::wakeup_cb(void* self) { step_cb(self); }
+
+void task_base::release_cb(void* self) { static_cast<task_base*>(self)->release(); }
+
+bool task_base::cancel(std::string msg) {
+  if (done()) return false;
+  ++num_cancels_requested_;
+  if (auto* o = loop_->observer()) o->on_cancel_requested(*this, loop_->current_task(), msg);
+  // Leave fut_waiter_ set: it may be a task that ignores the cancellation and is cancelled again.
+  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  // Otherwise a step is already queued (or the task is running): deliver it there.
+  must_cancel_ = true;
+  if (!msg.empty() || cancel_msg_) cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+  return true;
+}
+
+void task_base::suspend_on(detail::coro_handle<> h, future_base& f) {
+  resume_point_ = h;
+  fut_waiter_ = &f;
+  add_ref();  // the done-callback's reference
+  f.add_done_callback(&task_base::wakeup_cb, this, &task_base::release_cb);
+  if (auto* o = loop_->observer()) o->on_task_suspended(*this, &f);
+  if (must_cancel_ && f.cancel(cancel_message())) must_cancel_ = false;
+}
+
+void task_base::yield_at(detail::coro_handle<> h, bool report) {
+  resume_point_ = h;
+  add_ref();
+  loop_->post(&task_base::step_cb, this, &task_base::release_cb);
+  if (report)
+    if (auto* o = loop_->observer()) o->on_task_suspended(*this, nullptr);
+}
+
+// asyncio's Task.__step: deliver a requested cancellation as cancelled_error at the await the
+// task is suspended on, resume the coroutine, and record how it ended if it did.
+void task_base::step() {
+  if (done()) return;
+  if (must_cancel_) {
+    inject_ = std::make_exception_ptr(cancelled_error(cancel_message()));
+    must_cancel_ = false;
+  }
+  fut_waiter_ = nullptr;
+  event_loop& loop = *loop_;
+  task_base* prev = loop.current_task();
+  loop.set_current_task(this);
+  auto* o = loop.observer();
+  if (!started_) {
+    started_ = true;
+    if (o) o->on_task_started(*this);
+    if (inject_) {
+      // Cancelled before its first step: like coro.throw() on a fresh coroutine, the body never runs.
+      loop.set_current_task(prev);
+      finish_from_coroutine();
+      return;
+    }
+  } else if (o) {
+    o->on_task_resumed(*this);
+  }
+  resume_point_.resume();
+  loop.set_current_task(prev);
+  if (top_.done()) finish_from_coroutine();
+}
+
+void task_base::finish_from_coroutine() {
+  detail::ref_ptr<task_base> keep(this);
+  std::exception_ptr e = top_.done() ? top_promise_->exc : nullptr;
+  auto* o = loop_->observer();
+  if (e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const cancelled_error& c) {
+      cancel_state_(c.message());
+    } catch (...) {
+      exc_ = e;
+      finish_();
+    }
+  } else if (must_cancel_ || inject_ || !top_.done()) {
+    // Cancelled right before its coroutine returned (or before it started).
+    must_cancel_ = false;
+    std::string msg = cancel_message();
+    if (inject_) {
+      try {
+        std::rethrow_exception(std::exchange(inject_, nullptr));
+      } catch (const cancelled_error& c) {
+        msg = c.message();
+      }
+    }
+    cancel_state_(std::move(msg));
+  } else {
+    store_result_();
+    finish_();
+  }
+  inject_ = nullptr;
+  auto h = std::exchange(top_, {});
+  resume_point_ = {};
+  loop_->unregister_task(*this);
+  if (o) {
+    if (cancelled())
+      o->on_task_cancelled(*this, cancel_message());
+    else if (exc_)
+      o->on_task_failed(*this, exc_);
+    else
+      o->on_task_done(*this);
+  }
+  h.destroy();
+}
+
+void task_base::destroy_pending() {
+  if (!top_) return;
+  detail::ref_ptr<task_base> keep(this);
+  loop_->unregister_task(*this);
+  if (!done()) loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this, nullptr});
+  auto h = std::exchange(top_, {});
+  resume_point_ = {};
+  h.destroy();
+}
+
+}  // namespace aio

@@ -1,0 +1,62 @@
+// The CLI end to end: YAML file → engine (build/wasm/aio-engine-node.cjs) → trace.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './helpers.mjs';
+
+function aioPlay(...args) {
+  const r = spawnSync(process.execPath, ['cli/aio-play.mjs', ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function scratch(name, text) {
+  const dir = mkdtempSync(join(tmpdir(), 'aio-cli-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+test('aio-play run examples/gather-vs-sequential.yaml prints the same final lines as the page', () => {
+  const r = aioPlay('run', 'examples/gather-vs-sequential.yaml');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(r.stdout, /^\[   4500ms\] \S+  sequential took 4500 ms$/m);
+  assert.match(r.stdout, /^\[   6500ms\] \S+  gather took 2000 ms$/m);
+  const last = lines.findLastIndex((l) => l.includes('gather took'));
+  assert.ok(lines.length - last <= 4, lines.slice(-6).join('\n'));
+  assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colours when stdout is not a TTY');
+});
+
+test('every example runs to completion under the virtual clock', () => {
+  for (const example of ['hello', 'gather-vs-sequential']) {
+    const r = aioPlay('run', `examples/${example}.yaml`, '--clock', 'virtual');
+    assert.equal(r.code, 0, `${example}: ${r.stderr}`);
+    assert.match(r.stdout, /── finished ──\s*$/);
+  }
+});
+
+test('a YAML syntax error is reported as FILE:LINE:COL and exits 1', () => {
+  const file = scratch('broken.yaml', 'main: main\ntasks:\n  main:\n    steps:\n      - sleep: 1s: x\n');
+  const r = aioPlay('run', file);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /broken\.yaml:5:\d+: error: /);
+  assert.equal(r.stdout, '');
+});
+
+test('an engine diagnostic points at the line of the offending step and exits 1', () => {
+  const text = 'main: main\ntasks:\n  main:\n    steps:\n      - print: "ok"\n      - explode: now\n';
+  const r = aioPlay('run', scratch('invalid.yaml', text));
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /invalid\.yaml:6:\d+: error: /);
+});
+
+test('bad usage exits 2 with a usage message', () => {
+  const r = aioPlay('run');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /usage: aio-play run FILE/);
+  assert.equal(aioPlay('run', 'examples/hello.yaml', '--clock', 'sideways').code, 2);
+});

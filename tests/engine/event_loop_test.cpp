@@ -1,0 +1,129 @@
+// Tests for aio/event_loop.hpp and aio/clock.hpp: FIFO batches, timer order, the steppable loop.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "aio/aio.hpp"
+#include "aio/detail/platform.hpp"
+
+using namespace aio;
+
+TEST_CASE("call_soon is FIFO and run_once runs only the callbacks present when it starts") {
+  event_loop loop;
+  std::vector<int> log;
+  loop.call_soon([&] {
+    log.push_back(1);
+    loop.call_soon([&] { log.push_back(3); });
+  });
+  loop.call_soon([&] { log.push_back(2); });
+  loop.run_once();
+  CHECK(log == std::vector<int>{1, 2});
+  loop.run_once();
+  CHECK(log == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("run_once reports the next deadline: now if ready, the first timer, or never") {
+  event_loop loop;
+  CHECK(loop.run_once() == event_loop::never);
+  loop.call_later(2.5, [] {});
+  CHECK(loop.run_once() == doctest::Approx(2.5));
+  loop.call_soon([] {});
+  CHECK(loop.ready_count() == 1);
+  double next = loop.run_once();
+  CHECK(next == doctest::Approx(2.5));
+}
+
+TEST_CASE("timers fire in (deadline, sequence) order and the virtual clock jumps to each") {
+  event_loop loop;
+  std::vector<std::string> log;
+  loop.call_later(2, [&] { log.push_back("b@" + std::to_string(loop.time())); });
+  loop.call_later(1, [&] { log.push_back("a@" + std::to_string(loop.time())); });
+  loop.call_later(2, [&] { log.push_back("c@" + std::to_string(loop.time())); });
+  loop.run_forever();
+  CHECK(log == std::vector<std::string>{"a@1.000000", "b@2.000000", "c@2.000000"});
+  CHECK(loop.time() == 2.0);
+}
+
+TEST_CASE("due timers run after the callbacks already queued, in the same pass") {
+  event_loop loop;
+  std::vector<std::string> log;
+  loop.call_later(0, [&] { log.push_back("timer"); });
+  loop.call_soon([&] { log.push_back("soon"); });
+  loop.run_once();
+  CHECK(log == std::vector<std::string>{"soon", "timer"});
+}
+
+TEST_CASE("a cancelled handle or timer never runs, even after it became due") {
+  event_loop loop;
+  int n = 0;
+  auto h = loop.call_soon([&] { ++n; });
+  auto t = loop.call_later(1, [&] { ++n; });
+  h->cancel();
+  t->cancel();
+  CHECK(loop.timer_count() == 0);
+  loop.run_forever();
+  CHECK(n == 0);
+  // Cancelled while already moved to the ready queue by its pass:
+  timer_ref late;
+  loop.call_later(1, [&] { late->cancel(); });
+  late = loop.call_later(1, [&] { ++n; });
+  loop.run_forever();
+  CHECK(n == 0);
+}
+
+TEST_CASE("the virtual clock does not move while anything is ready") {
+  event_loop loop;
+  loop.call_later(5, [] {});
+  int spins = 0;
+  std::function<void()> spin = [&] {
+    if (++spins < 100) loop.call_soon(spin);
+  };
+  loop.call_soon(spin);
+  while (spins < 100) {
+    loop.run_once();
+    CHECK(loop.time() == 0.0);
+  }
+}
+
+TEST_CASE("real clock: a timer waits for real time (generous slack)") {
+  event_loop loop(make_real_clock());
+  bool fired = false;
+  loop.call_later(0.05, [&] { fired = true; });
+  auto t0 = detail::platform::monotonic_seconds();
+  loop.run_forever();
+  double took = detail::platform::monotonic_seconds() - t0;
+  CHECK(fired);
+  CHECK(took >= 0.045);
+  CHECK(took < 2.0);
+}
+
+TEST_CASE("real clock speed factor: at 4x a 0.2 s timer takes about 0.05 s") {
+  event_loop loop(make_real_clock(4.0));
+  loop.call_later(0.2, [] {});
+  auto t0 = detail::platform::monotonic_seconds();
+  loop.run_forever();
+  double took = detail::platform::monotonic_seconds() - t0;
+  CHECK(took >= 0.045);
+  CHECK(took < 1.0);
+}
+
+TEST_CASE("an exception in a callback goes to the exception handler and the loop goes on") {
+  event_loop loop;
+  std::vector<std::string> msgs;
+  loop.set_exception_handler([&](event_loop&, const error_context& c) { msgs.push_back(c.message); });
+  bool after = false;
+  loop.call_soon([] { throw std::runtime_error("bad"); });
+  loop.call_soon([&] { after = true; });
+  loop.run_once();
+  CHECK(after);
+  CHECK(msgs == std::vector<std::string>{"Exception in callback"});
+}
+
+TEST_CASE("run_until_done reports a deadlock instead of hanging") {
+  event_loop loop;
+  future<int> never(loop);
+  auto body = [&]() -> coro<int> { co_return co_await never; };
+  auto t = create_task(loop, body());
+  CHECK_THROWS_AS(loop.run_until_done(*t.base()), deadlock_error);
+}
