@@ -15,6 +15,8 @@ if(EMSCRIPTEN)
       file(CREATE_LINK /usr/include/${_lib} ${_aio_third_party}/${_lib} SYMBOLIC)
     endif()
   endforeach()
+  # The repository's package.json says "type": "module"; em++'s node output is CommonJS.
+  file(WRITE ${CMAKE_BINARY_DIR}/package.json "{ \"type\": \"commonjs\" }\n")
   add_library(aio_third_party INTERFACE)
   target_include_directories(aio_third_party SYSTEM INTERFACE ${_aio_third_party})
   add_library(aio_json ALIAS aio_third_party)

@@ -8,7 +8,8 @@ task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_p
     : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), name_(std::move(name)), id_(loop.next_task_id()) {}
 
 task_base::~task_base() {
-  if (top_) destroy_pending();
+  // The last reference went while the task was pending (its step or wake-up was dropped).
+  if (top_) destroy_frame_();
 }
 
 void task_base::schedule_first_step() {
@@ -133,7 +134,11 @@ void task_base::finish_from_coroutine() {
 
 void task_base::destroy_pending() {
   if (!top_) return;
-  detail::ref_ptr<task_base> keep(this);
+  detail::ref_ptr<task_base> keep(this);  // destroying the frame may drop other references
+  destroy_frame_();
+}
+
+void task_base::destroy_frame_() {
   loop_->unregister_task(*this);
   if (!done()) loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this, nullptr});
   auto h = std::exchange(top_, {});

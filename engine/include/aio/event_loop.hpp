@@ -65,6 +65,9 @@ class event_loop {
   /// Returns when the loop next has work: <= time() if callbacks are ready, a deadline if only
   /// timers are pending, `never` if nothing is scheduled.
   double run_once();
+  /// What run_once() would return now: <= time() if callbacks are ready, else the first
+  /// timer's deadline, else `never`.
+  double next_deadline() const noexcept;
   /// Run until `f` is done: run_once, then let the clock wait until the next deadline.
   /// Throws deadlock_error if nothing can ever complete `f`.
   void run_until_done(future_base& f);
@@ -125,7 +128,6 @@ class event_loop {
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
   bool heap_less(std::size_t a, std::size_t b) const;
-  double next_deadline() const noexcept;
 
   std::unique_ptr<aio::clock> clock_;
   detail::ring<ready_item> ready_;

@@ -60,6 +60,7 @@ class task_base : public future_base {
   static void release_cb(void* self);
   void step();
   void finish_from_coroutine();
+  void destroy_frame_();
 
   detail::coro_handle<> top_;
   detail::coro_promise_base* top_promise_;

@@ -1,0 +1,111 @@
+// The WASM entry points: the only code that talks to JS (see docs/engine-abi.md).
+// aio_run parses the scenario JSON, then steps the runner. Between steps it lets time pass:
+// the virtual clock jumps; the real clock parks the whole WASM stack with Asyncify until a
+// browser timer for the next deadline fires (or JS wakes it). The park is called directly from
+// here, never through a virtual call or inside a try block, so -sASYNCIFY_IGNORE_INDIRECT holds.
+#include <emscripten.h>
+
+#include <cmath>
+#include <string>
+
+#include "scenario/interpreter.hpp"
+
+extern "C" void aio_platform_park(double ms) noexcept;
+
+namespace {
+
+EM_JS(void, aio_host_emit, (const char* text, int len), {
+  if (Module.onAioEvents) Module.onAioEvents(UTF8ToString(text, len));
+});
+
+/// Buffers events as JSONL and hands them to JS in batches (at most every 64 KB, before every
+/// park, and at the end of the run).
+class jsonl_sink final : public aio::scenario::trace_sink {
+ public:
+  void emit(const aio::scenario::value& e) override {
+    ++count_;
+    buf_ += e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    buf_ += '\n';
+    if (buf_.size() > 64 * 1024) flush();
+  }
+  void flush() override {
+    if (buf_.empty()) return;
+    aio_host_emit(buf_.data(), static_cast<int>(buf_.size()));
+    buf_.clear();
+  }
+
+ private:
+  std::string buf_;
+};
+
+struct prepared {
+  aio::scenario::parse_result parsed;
+  aio::scenario::run_options options;
+  bool json_ok = true;
+  std::string json_error;
+};
+
+prepared prepare(const char* scenario_json, const char* options_json) {
+  prepared p;
+  nlohmann::json doc = nlohmann::json::parse(scenario_json, nullptr, false);
+  if (doc.is_discarded()) {
+    p.json_ok = false;
+    p.json_error = "the scenario is not valid JSON";
+    return p;
+  }
+  p.parsed = aio::scenario::parse_scenario(doc);
+  nlohmann::json opt = nlohmann::json::parse(options_json ? options_json : "{}", nullptr, false);
+  if (opt.is_object()) {
+    if (opt.contains("clock") && opt["clock"].is_string()) p.options.clock = opt["clock"].get<std::string>();
+    if (opt.contains("speed") && opt["speed"].is_number()) p.options.speed = opt["speed"].get<double>();
+    if (opt.contains("maxEvents") && opt["maxEvents"].is_number_unsigned()) p.options.max_events = opt["maxEvents"].get<std::size_t>();
+  }
+  return p;
+}
+
+}  // namespace
+
+extern "C" {
+
+/// Run a scenario to the end. 0 ok, 1 invalid scenario, 2 the run failed.
+EMSCRIPTEN_KEEPALIVE int aio_run(const char* scenario_json, const char* options_json) {
+  jsonl_sink sink;
+  prepared p = prepare(scenario_json, options_json);
+  if (!p.json_ok || !p.parsed.ok()) {
+    if (!p.json_ok) p.parsed.diagnostics.push_back({aio::scenario::diagnostic::level::error, p.json_error, ""});
+    aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);
+    sink.emit({{"type", "end"}, {"t", 0}, {"status", "invalid"}, {"message", "the scenario has errors"}});
+    sink.flush();
+    return 1;
+  }
+  aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);  // warnings
+  aio::scenario::runner r(p.parsed.value, p.options, sink);
+  while (!r.finished()) {
+    double next = r.step();
+    if (r.finished()) break;
+    double now = r.loop().time();
+    if (next <= now) continue;
+    sink.flush();
+    if (r.real_clock()) {
+      double wall_ms = std::isfinite(next) ? (next - now) / r.speed() * 1000.0 : -1.0;
+      aio_platform_park(wall_ms);
+    } else {
+      r.loop().clock().wait_until(next);
+    }
+  }
+  sink.flush();
+  return r.exit_code();
+}
+
+/// Validate only: emits diagnostics and an `end` event. 0 valid, 1 invalid.
+EMSCRIPTEN_KEEPALIVE int aio_validate(const char* scenario_json) {
+  jsonl_sink sink;
+  prepared p = prepare(scenario_json, "{}");
+  if (!p.json_ok) p.parsed.diagnostics.push_back({aio::scenario::diagnostic::level::error, p.json_error, ""});
+  aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);
+  bool ok = p.json_ok && p.parsed.ok();
+  sink.emit({{"type", "end"}, {"t", 0}, {"status", ok ? "ok" : "invalid"}});
+  sink.flush();
+  return ok ? 0 : 1;
+}
+}

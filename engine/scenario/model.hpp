@@ -1,0 +1,88 @@
+// The parsed form of a scenario: named tasks made of steps. Every node keeps the JSON pointer
+// of where it came from, so errors at parse time and at run time point at the source (the page
+// and the CLI turn pointers into line:column with the YAML parser's source map).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scenario/expr.hpp"
+
+namespace aio::scenario {
+
+struct diagnostic {
+  enum class level { error, warning } severity = level::error;
+  std::string message;
+  std::string pointer;  // JSON pointer into the scenario document
+};
+
+/// A call of a scenario task: `{call: name, args: {p: template}}`.
+struct call_spec {
+  std::string task;
+  std::vector<std::pair<std::string, templ>> args;
+  std::string pointer;
+};
+
+/// What an await or a gather item refers to: a spawned handle, or a call run as a coroutine.
+struct awaitable_ref {
+  std::optional<call_spec> call;  // set: a call; empty: the handle below
+  std::string handle;
+  std::string pointer;
+};
+
+struct step;
+using block = std::vector<step>;
+
+struct step {
+  enum class kind { print, sleep, set, spawn, await, gather, ret } op;
+  std::string pointer;
+  templ value;                                     // print text, sleep duration, return value
+  std::vector<std::pair<std::string, templ>> sets;  // set
+  call_spec call;                                  // spawn
+  std::string name;                                // spawn: handle name; await/gather: `as` variable
+  awaitable_ref target;                            // await
+  std::vector<awaitable_ref> items;                // gather
+  bool return_exceptions = false;                  // gather
+};
+
+struct task_def {
+  std::string name;
+  std::vector<std::string> params;
+  block steps;
+  std::string pointer;
+};
+
+struct scenario {
+  std::string title;
+  std::string description;
+  std::string clock = "virtual";  // "virtual" | "real"
+  std::uint64_t seed = 0;
+  std::string main = "main";
+  std::map<std::string, task_def> tasks;
+};
+
+struct parse_result {
+  scenario value;
+  std::vector<diagnostic> diagnostics;
+  bool ok() const {
+    for (auto& d : diagnostics)
+      if (d.severity == diagnostic::level::error) return false;
+    return true;
+  }
+};
+
+/// Check and convert a scenario document (already parsed from YAML or JSON). Never throws:
+/// every problem becomes a diagnostic.
+parse_result parse_scenario(const nlohmann::json& doc);
+
+/// Parse a duration: a number of seconds, or a string like "250ms", "1.5s", "2m", "1h".
+/// Returns seconds, or nullopt (with `error` set) if it is not a duration.
+std::optional<double> parse_duration(const value& v, std::string* error = nullptr);
+
+/// The closest of `options` to `word` by edit distance, if close enough to suggest.
+std::optional<std::string> did_you_mean(const std::string& word, const std::vector<std::string>& options);
+
+}  // namespace aio::scenario

@@ -1,0 +1,85 @@
+#include "scenario/trace.hpp"
+
+#include <cmath>
+
+#include "aio/task.hpp"
+#include "scenario/interpreter.hpp"
+
+namespace aio::scenario {
+
+double trace_time(const event_loop& loop) {
+  double ms = loop.time() * 1000.0;
+  double r = std::round(ms * 1000.0) / 1000.0;  // microsecond precision, no float noise
+  return r == 0 ? 0.0 : r;
+}
+
+std::string describe_error(const std::exception_ptr& e) {
+  if (!e) return {};
+  try {
+    std::rethrow_exception(e);
+  } catch (const cancelled_error& c) {
+    return c.message().empty() ? "CancelledError" : "CancelledError: " + c.message();
+  } catch (const scenario_raise& r) {
+    return r.type + (r.message.empty() ? "" : ": " + r.message);
+  } catch (const scenario_error& s) {
+    return std::string("ScenarioError: ") + s.what();
+  } catch (const timeout_error&) {
+    return "TimeoutError";
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+value task_tracer::base(task_base& t, const char* state) const {
+  return value{{"type", "task"}, {"t", trace_time(loop_)}, {"task", t.name()}, {"id", t.id()}, {"state", state}};
+}
+
+void task_tracer::on_task_created(task_base& t, task_base* parent) {
+  auto e = base(t, "created");
+  e["by"] = parent ? value(parent->name()) : value(nullptr);
+  sink_.emit(e);
+}
+void task_tracer::on_task_started(task_base& t) { sink_.emit(base(t, "started")); }
+void task_tracer::on_task_suspended(task_base& t, const future_base* on) {
+  auto e = base(t, "suspended");
+  e["on"] = on ? on->describe() : std::string("sleep 0 (yield)");
+  sink_.emit(e);
+}
+void task_tracer::on_task_resumed(task_base& t) { sink_.emit(base(t, "resumed")); }
+void task_tracer::on_task_done(task_base& t) {
+  auto e = base(t, "done");
+  auto* slot = static_cast<std::optional<value>*>(t.value_slot());
+  if (slot && *slot && !(**slot).is_null()) e["result"] = **slot;
+  sink_.emit(e);
+}
+void task_tracer::on_task_failed(task_base& t, const std::exception_ptr& x) {
+  auto e = base(t, "failed");
+  e["error"] = describe_error(x);
+  sink_.emit(e);
+  // A mistake in the scenario (not an exception it raised on purpose) is also a diagnostic,
+  // once, where it happened: the editor marks that line.
+  try {
+    std::rethrow_exception(x);
+  } catch (const scenario_error& s) {
+    if (!s.reported) {
+      s.reported = true;
+      sink_.emit(value{{"type", "diagnostic"}, {"t", trace_time(loop_)}, {"severity", "error"}, {"task", t.name()}, {"message", s.what()}, {"pointer", s.pointer}});
+    }
+  } catch (...) {
+  }
+}
+void task_tracer::on_task_cancelled(task_base& t, const std::string& msg) {
+  auto e = base(t, "cancelled");
+  if (!msg.empty()) e["message"] = msg;
+  sink_.emit(e);
+}
+void task_tracer::on_cancel_requested(task_base& t, task_base* by, const std::string& msg) {
+  auto e = base(t, "cancelling");
+  e["by"] = by ? value(by->name()) : value(nullptr);
+  if (!msg.empty()) e["message"] = msg;
+  sink_.emit(e);
+}
+
+}  // namespace aio::scenario

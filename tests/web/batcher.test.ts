@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { Batcher } from '../../web/src/worker/batcher';
+
+/** A hand-driven clock and timer queue. */
+function harness(interval = 16) {
+  let now = 0;
+  const timers: { at: number; fn: () => void; id: number }[] = [];
+  let nextId = 1;
+  const posts: { at: number; batch: number[] }[] = [];
+  const b = new Batcher<number>(
+    {
+      post: (batch) => posts.push({ at: now, batch }),
+      now: () => now,
+      setTimer: (fn, ms) => {
+        const id = nextId++;
+        timers.push({ at: now + ms, fn, id });
+        return id;
+      },
+      clearTimer: (id) => {
+        const i = timers.findIndex((t) => t.id === id);
+        if (i >= 0) timers.splice(i, 1);
+      },
+    },
+    interval,
+  );
+  const advance = (ms: number) => {
+    const end = now + ms;
+    for (;;) {
+      timers.sort((x, y) => x.at - y.at);
+      const t = timers[0];
+      if (!t || t.at > end) break;
+      timers.shift();
+      now = t.at;
+      t.fn();
+    }
+    now = end;
+  };
+  return { b, posts, advance };
+}
+
+describe('Batcher', () => {
+  it('sends the first batch at once, then at most one per interval', () => {
+    const { b, posts, advance } = harness();
+    b.push([1]);
+    expect(posts).toEqual([{ at: 0, batch: [1] }]);
+    b.push([2]);
+    advance(5);
+    b.push([3, 4]);
+    expect(posts).toHaveLength(1);
+    advance(11);
+    expect(posts[1]).toEqual({ at: 16, batch: [2, 3, 4] });
+    for (let t = 0; t < 100; t++) {
+      b.push([t]);
+      advance(1);
+    }
+    advance(16);
+    const gaps = posts.slice(1).map((p, i) => p.at - posts[i].at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
+    expect(posts.flatMap((p) => p.batch)).toHaveLength(104);
+  });
+
+  it('flush() sends what is pending immediately and cancels the timer', () => {
+    const { b, posts, advance } = harness();
+    b.push([1]);
+    b.push([2]);
+    b.flush();
+    expect(posts.map((p) => p.batch)).toEqual([[1], [2]]);
+    advance(100);
+    expect(posts).toHaveLength(2);
+    b.flush();
+    expect(posts).toHaveLength(2); // nothing pending, nothing sent
+  });
+
+  it('reset() drops pending events', () => {
+    const { b, posts, advance } = harness();
+    b.push([1]);
+    b.push([2]);
+    b.reset();
+    advance(100);
+    expect(posts.map((p) => p.batch)).toEqual([[1]]);
+  });
+});
