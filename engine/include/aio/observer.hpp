@@ -11,6 +11,7 @@ class task_base;
 class future_base;
 class timer_handle;
 struct error_context;
+struct primitive_op;
 
 class observer {
  public:
@@ -34,6 +35,8 @@ class observer {
   virtual void on_timer_fired(const timer_handle&) {}
   /// A loop-level report that also went to the exception handler (slow callback, never retrieved, ...).
   virtual void on_report(const error_context&) {}
+  /// An operation on a lock, semaphore, event, condition, barrier or queue, with its stats after.
+  virtual void on_primitive(const primitive_op&) {}
 };
 
 }  // namespace aio
