@@ -3,23 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <unordered_map>
 
 #include "aio/gather.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 
 namespace aio::scenario {
-
-namespace {
-
-/// The variables and task handles of one scenario task call.
-struct frame {
-  std::map<std::string, value> vars;
-  std::map<std::string, task<value>> handles;
-  bool returned = false;
-  value result;
-};
 
 std::string error_type(const std::exception_ptr& e) {
   try {
@@ -32,155 +21,123 @@ std::string error_type(const std::exception_ptr& e) {
     return "TimeoutError";
   } catch (const scenario_error&) {
     return "ScenarioError";
+  } catch (const deadlock_error&) {
+    return "RuntimeError";
+  } catch (const std::invalid_argument&) {
+    return "ValueError";
+  } catch (const std::runtime_error&) {
+    return "RuntimeError";
   } catch (...) {
     return "Exception";
   }
 }
 
-}  // namespace
+value error_value(const std::exception_ptr& e) {
+  std::string text = describe_error(e), type = error_type(e);
+  std::string msg = text.rfind(type + ": ", 0) == 0 ? text.substr(type.size() + 2) : (text == type ? "" : text);
+  return value{{"error", type}, {"message", msg}};
+}
 
-using scenario_step = step;  // (inside runner, `step` names runner::step)
-
-struct runner::impl {
-  const scenario& sc;
-  event_loop& loop;
-  trace_sink& sink;
-  std::mt19937_64 rng;
-  std::map<std::string, int> name_uses;
-  std::unordered_map<std::uint64_t, const scenario_step*> current_step;  // task id → step being run
-
-  impl(const scenario& s, event_loop& l, trace_sink& k) : sc(s), loop(l), sink(k), rng(s.seed) {}
-
-  std::string unique_name(const std::string& base) {
-    int n = ++name_uses[base];
-    return n == 1 ? base : base + "-" + std::to_string(n);
+bool error_matches(const std::exception_ptr& e, const std::vector<std::string>& types) {
+  std::string t = error_type(e);
+  if (t == "ScenarioError") return false;  // a mistake in the scenario is never caught by it
+  if (types.empty()) return t != "CancelledError";
+  for (auto& want : types) {
+    if (want == t || want == "BaseException") return true;
+    if (want == "Exception" && t != "CancelledError") return true;
   }
+  return false;
+}
 
-  value eval(const templ& t, frame& f, const std::string& pointer) {
-    value now = trace_time(loop);
-    auto lookup = [&](const std::string& name) -> const value* {
-      if (name == "now") return &now;
-      auto it = f.vars.find(name);
-      return it == f.vars.end() ? nullptr : &it->second;
-    };
-    auto rnd = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
-    try {
-      return t.eval(lookup, rnd);
-    } catch (const expr_error& e) {
-      std::string known;
-      for (auto& [k, v] : f.vars) known += (known.empty() ? "" : ", ") + k;
-      std::string msg = std::string(e.what()) + " in \"" + t.text() + "\"";
-      if (std::string(e.what()).rfind("unknown name", 0) == 0)
-        msg += known.empty() ? " (no variables are set here; `now` is the clock in ms)" : " (variables here: " + known + ", now)";
-      throw scenario_error(msg, pointer);
-    }
-  }
+// ---- exec_context ----
 
-  value eval_args(const call_spec& c, frame& f) {
-    value args = value::object();
-    for (auto& [k, t] : c.args) args[k] = eval(t, f, c.pointer + "/args/" + k);
-    return args;
-  }
+exec_context::exec_context(const scenario& s, event_loop& l, trace_sink& k) : sc(s), loop(l), sink(k), rng(s.seed) {}
+exec_context::~exec_context() = default;
 
-  coro<value> call_task(const task_def* def, value args) {
-    frame f;
-    for (auto& p : def->params) f.vars[p] = args.contains(p) ? args[p] : value(nullptr);
-    co_await exec(def->steps, f);
-    co_return std::move(f.result);
-  }
+std::string exec_context::unique_name(const std::string& base) {
+  int n = ++name_uses_[base];
+  return n == 1 ? base : base + "-" + std::to_string(n);
+}
 
-  coro<void> exec(const block& b, frame& f) {
-    for (auto& s : b) {
-      if (f.returned) break;
-      if (auto* t = current_task()) current_step[t->id()] = &s;
-      co_await exec_step(s, f);
-    }
+value exec_context::eval(const templ& t, frame& f, const std::string& pointer) {
+  value now = trace_time(loop);
+  auto lookup = [&](const std::string& name) -> const value* {
+    if (name == "now") return &now;
+    auto it = f.vars.find(name);
+    return it == f.vars.end() ? nullptr : &it->second;
+  };
+  auto rnd = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+  try {
+    return t.eval(lookup, rnd);
+  } catch (const expr_error& e) {
+    std::string known;
+    for (auto& [k, v] : f.vars) known += (known.empty() ? "" : ", ") + k;
+    std::string msg = std::string(e.what()) + " in \"" + t.text() + "\"";
+    if (std::string(e.what()).rfind("unknown name", 0) == 0)
+      msg += known.empty() ? " (no variables are set here; `now` is the clock in ms)" : " (variables here: " + known + ", now)";
+    throw scenario_error(msg, pointer);
   }
+}
 
-  task<value>& handle_of(const awaitable_ref& r, frame& f) {
-    auto it = f.handles.find(r.handle);
-    if (it != f.handles.end()) return it->second;
-    std::vector<std::string> names;
-    for (auto& [n, h] : f.handles) names.push_back(n);
-    std::string msg = "no task handle '" + r.handle + "' here";
-    if (auto s = did_you_mean(r.handle, names))
-      msg += ": did you mean '" + *s + "'?";
-    else if (sc.tasks.count(r.handle))
-      msg += ": '" + r.handle + "' is a task; spawn it first, or await {call: " + r.handle + "}";
-    else
-      msg += names.empty() ? " (spawn a task first)" : "";
-    throw scenario_error(msg, r.pointer);
-  }
+value exec_context::eval_args(const call_spec& c, frame& f) {
+  value args = value::object();
+  for (auto& [k, t] : c.args) args[k] = eval(t, f, c.pointer + "/args/" + k);
+  return args;
+}
 
-  /// A call as a task of its own, named `name` (or after the task it runs), made unique.
-  task<value> start_call(const call_spec& c, frame& f, const std::string& name = {}) {
-    const task_def* def = &sc.tasks.at(c.task);
-    return create_task(loop, call_task(def, eval_args(c, f)), unique_name(name.empty() ? c.task : name));
-  }
+coro<value> exec_context::run_call(const task_def* def, value args) {
+  frame f;
+  for (auto& p : def->params) f.vars[p] = args.contains(p) ? args[p] : value(nullptr);
+  co_await exec(def->steps, f);
+  co_return std::move(f.result);
+}
 
-  coro<void> exec_step(const scenario_step& s, frame& f) {
-    switch (s.op) {
-      case scenario_step::kind::print: {
-        value text = eval(s.value, f, s.pointer + "/print");
-        auto* t = current_task();
-        sink.emit(value{{"type", "print"}, {"t", trace_time(loop)}, {"task", t ? t->name() : std::string()}, {"text", to_display(text)}});
-        break;
-      }
-      case scenario_step::kind::sleep: {
-        value v = eval(s.value, f, s.pointer + "/sleep");
-        std::string err;
-        auto d = parse_duration(v, &err);
-        if (!d) throw scenario_error(err, s.pointer + "/sleep");
-        co_await aio::sleep(*d);
-        break;
-      }
-      case scenario_step::kind::set:
-        for (auto& [k, t] : s.sets) f.vars[k] = eval(t, f, s.pointer + "/set/" + k);
-        break;
-      case scenario_step::kind::spawn:
-        f.handles[s.name] = start_call(s.call, f, s.name);
-        break;
-      case scenario_step::kind::await: {
-        value v;
-        if (s.target.call) {
-          const task_def* def = &sc.tasks.at(s.target.call->task);
-          value args = eval_args(*s.target.call, f);
-          v = co_await call_task(def, std::move(args));
-        } else {
-          task<value> t = handle_of(s.target, f);
-          v = co_await t;
-        }
-        if (!s.name.empty()) f.vars[s.name] = std::move(v);
-        break;
-      }
-      case scenario_step::kind::gather: {
-        std::vector<future<value>> children;
-        for (auto& item : s.items) children.push_back(item.call ? start_call(*item.call, f).as_future() : handle_of(item, f).as_future());
-        value results = value::array();
-        if (s.return_exceptions) {
-          auto g = gather(return_exceptions, children);
-          auto outcomes = co_await g;
-          for (auto& o : outcomes) {
-            if (o.ok())
-              results.push_back(*o.value);
-            else
-              results.push_back(value{{"error", error_type(o.error)}, {"message", describe_error(o.error)}});
-          }
-        } else {
-          auto g = gather(children);
-          auto values = co_await g;
-          for (auto& v : values) results.push_back(std::move(v));
-        }
-        if (!s.name.empty()) f.vars[s.name] = std::move(results);
-        break;
-      }
-      case scenario_step::kind::ret:
-        f.result = eval(s.value, f, s.pointer + "/return");
-        f.returned = true;
-        break;
-    }
+coro<void> exec_context::exec(const block& b, frame& f) {
+  for (auto& s : b) {
+    if (f.state != flow::next) break;
+    if (auto* t = current_task()) current_step_[t->id()] = s.get();
+    co_await s->run(*this, f);
   }
-};
+}
+
+coro<value> exec_context::call(const call_spec& c, frame& f) {
+  value args = eval_args(c, f);
+  return run_call(&sc.tasks.at(c.task), std::move(args));
+}
+
+task<value> exec_context::start(const call_spec& c, frame& f, const std::string& name) {
+  value args = eval_args(c, f);
+  return create_task(loop, run_call(&sc.tasks.at(c.task), std::move(args)), unique_name(name.empty() ? c.task : name));
+}
+
+task<value>& exec_context::handle(const awaitable_ref& r, frame& f) {
+  auto it = f.handles.find(r.handle);
+  if (it != f.handles.end()) return it->second;
+  std::vector<std::string> names;
+  for (auto& [n, h] : f.handles) names.push_back(n);
+  std::string msg = "no task handle '" + r.handle + "' here";
+  if (auto s = did_you_mean(r.handle, names))
+    msg += ": did you mean '" + *s + "'?";
+  else if (sc.tasks.count(r.handle))
+    msg += ": '" + r.handle + "' is a task; spawn it first, or await {call: " + r.handle + "}";
+  else if (names.empty())
+    msg += " (spawn a task first)";
+  throw scenario_error(msg, r.pointer);
+}
+
+future<value> exec_context::to_future(const awaitable_ref& r, frame& f) {
+  return r.call ? start(*r.call, f).as_future() : handle(r, f).as_future();
+}
+
+void exec_context::print(const std::string& text) {
+  auto* t = current_task();
+  sink.emit(value{{"type", "print"}, {"t", trace_time(loop)}, {"task", t ? t->name() : std::string()}, {"text", text}});
+}
+
+const step_node* exec_context::current_step(std::uint64_t id) const {
+  auto it = current_step_.find(id);
+  return it == current_step_.end() ? nullptr : it->second;
+}
 
 runner::runner(const scenario& sc, const run_options& opt, trace_sink& sink) : sink_(sink), max_events_(opt.max_events) {
   std::string clock = opt.clock.empty() ? sc.clock : opt.clock;
@@ -195,10 +152,10 @@ runner::runner(const scenario& sc, const run_options& opt, trace_sink& sink) : s
     if (c.exception) e["message"] = c.message + ": " + describe_error(c.exception);
     sink_.emit(e);
   });
-  impl_ = std::make_unique<impl>(sc, *loop_, sink_);
-  const task_def* def = &sc.tasks.at(sc.main);
-  main_ = create_task(*loop_, impl_->call_task(def, value::object()), sc.main);
-  impl_->name_uses[sc.main] = 1;
+  cx_ = std::make_unique<exec_context>(sc, *loop_, sink_);
+  frame top;
+  call_spec main_call{sc.main, {}, sc.tasks.at(sc.main).pointer};
+  main_ = cx_->start(main_call, top, sc.main);
 }
 
 runner::~runner() {
@@ -228,7 +185,7 @@ double runner::step() {
     } else {
       std::string why = explain_deadlock();
       value d{{"type", "diagnostic"}, {"t", trace_time(*loop_)}, {"severity", "error"}, {"message", why}};
-      if (auto it = impl_->current_step.find(main_.id()); it != impl_->current_step.end()) d["pointer"] = it->second->pointer;
+      if (auto* s = cx_->current_step(main_.id())) d["pointer"] = s->pointer;
       sink_.emit(d);
       finish(2, "failed", "deadlock");
     }

@@ -13,6 +13,7 @@
 #include "aio/event_loop.hpp"
 #include "aio/task.hpp"
 #include "scenario/model.hpp"
+#include "scenario/step.hpp"
 #include "scenario/trace.hpp"
 
 namespace aio::scenario {
@@ -33,6 +34,14 @@ class scenario_raise : public std::runtime_error {
   std::string type;
   std::string message;
 };
+
+/// The Python name of an exception's type: "ValueError", "TimeoutError", "CancelledError", ...
+std::string error_type(const std::exception_ptr& e);
+/// An exception as a scenario value: {"error": type, "message": text}.
+value error_value(const std::exception_ptr& e);
+/// Whether an `except` handler for `types` catches `e` (empty: any Exception, like a bare
+/// `except Exception:`; CancelledError is caught only when named, or by BaseException).
+bool error_matches(const std::exception_ptr& e, const std::vector<std::string>& types);
 
 struct run_options {
   std::string clock;           // "virtual" | "real"; empty: the scenario's own clock:
@@ -60,14 +69,13 @@ class runner {
   int run_to_end();
 
  private:
-  struct impl;
   void check_progress();
   void finish(int code, const std::string& status, const std::string& message = {});
   std::string explain_deadlock() const;
 
   std::unique_ptr<event_loop> loop_;
   std::unique_ptr<task_tracer> tracer_;
-  std::unique_ptr<impl> impl_;
+  std::unique_ptr<exec_context> cx_;
   trace_sink& sink_;
   task<value> main_;
   std::size_t max_events_;

@@ -1,6 +1,6 @@
-// The parsed form of a scenario: named tasks made of steps. Every node keeps the JSON pointer
-// of where it came from, so errors at parse time and at run time point at the source (the page
-// and the CLI turn pointers into line:column with the YAML parser's source map).
+// The parsed form of a scenario: named tasks made of steps (step.hpp). Every node keeps the JSON
+// pointer of where it came from, so errors at parse time and at run time point at the source
+// (the page and the CLI turn pointers into line:column with the YAML parser's source map).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scenario/expr.hpp"
+#include "scenario/step.hpp"
 
 namespace aio::scenario {
 
@@ -31,21 +32,6 @@ struct awaitable_ref {
   std::optional<call_spec> call;  // set: a call; empty: the handle below
   std::string handle;
   std::string pointer;
-};
-
-struct step;
-using block = std::vector<step>;
-
-struct step {
-  enum class kind { print, sleep, set, spawn, await, gather, ret } op;
-  std::string pointer;
-  templ value;                                     // print text, sleep duration, return value
-  std::vector<std::pair<std::string, templ>> sets;  // set
-  call_spec call;                                  // spawn
-  std::string name;                                // spawn: handle name; await/gather: `as` variable
-  awaitable_ref target;                            // await
-  std::vector<awaitable_ref> items;                // gather
-  bool return_exceptions = false;                  // gather
 };
 
 struct task_def {

@@ -1,0 +1,83 @@
+// A scenario step as the interpreter runs it. Each verb (print, sleep, spawn, if, try, ...) is a
+// step_node subclass defined next to its parser in a steps_<family>.cpp file; the parser builds
+// them, the interpreter awaits run(). A step never throws anything but scenario_error (a mistake
+// in the scenario, with its pointer), scenario_raise (an exception the scenario raises), engine
+// exceptions (cancelled_error, timeout_error, ...) and flow changes recorded in the frame.
+#pragma once
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "aio/coro.hpp"
+#include "aio/event_loop.hpp"
+#include "aio/task.hpp"
+#include "scenario/expr.hpp"
+
+namespace aio::scenario {
+
+struct scenario;
+struct call_spec;
+struct awaitable_ref;
+class trace_sink;
+class exec_context;
+
+/// How control leaves a step: on to the next, out of the loop, to the loop's next turn, or out
+/// of the task call.
+enum class flow : unsigned char { next, brk, cont, ret };
+
+/// The variables and task handles of one scenario task call.
+struct frame {
+  std::map<std::string, value> vars;
+  std::map<std::string, task<value>> handles;
+  flow state = flow::next;
+  value result;
+};
+
+class step_node {
+ public:
+  virtual ~step_node() = default;
+  virtual coro<void> run(exec_context& cx, frame& f) const = 0;
+  std::string pointer;  // JSON pointer of the step in the document
+};
+using step_ptr = std::shared_ptr<const step_node>;
+using block = std::vector<step_ptr>;
+
+/// What steps may use while running: the loop, the trace, evaluation, calls and handles.
+class exec_context {
+ public:
+  exec_context(const scenario& sc, event_loop& loop, trace_sink& sink);
+  ~exec_context();
+
+  const scenario& sc;
+  event_loop& loop;
+  trace_sink& sink;
+  std::mt19937_64 rng;
+
+  /// Evaluate a template with the frame's variables and `now` (ms); errors become scenario_error.
+  value eval(const templ& t, frame& f, const std::string& pointer);
+  /// Run a block's steps in order until one changes the flow.
+  coro<void> exec(const block& b, frame& f);
+  /// Run a scenario task call inline (like `await coro()`), returning its `return` value.
+  coro<value> call(const call_spec& c, frame& f);
+  /// Run a scenario task call as a new task named `name` (or after the task), made unique.
+  task<value> start(const call_spec& c, frame& f, const std::string& name = {});
+  /// The task handle an awaitable_ref names in this frame; scenario_error if none.
+  task<value>& handle(const awaitable_ref& r, frame& f);
+  /// A future for an awaitable_ref: a handle's task, or a call started as a task.
+  future<value> to_future(const awaitable_ref& r, frame& f);
+  /// Emit a `print` event from the current task.
+  void print(const std::string& text);
+  /// The step each task is running (for deadlock and watchdog messages).
+  const step_node* current_step(std::uint64_t task_id) const;
+  std::string unique_name(const std::string& base);
+
+ private:
+  coro<value> run_call(const struct task_def* def, value args);
+  value eval_args(const call_spec& c, frame& f);
+  std::map<std::string, int> name_uses_;
+  std::map<std::uint64_t, const step_node*> current_step_;
+};
+
+}  // namespace aio::scenario
