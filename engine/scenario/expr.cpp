@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <vector>
 
 namespace aio::scenario {
@@ -465,6 +466,63 @@ struct evaluator {
 };
 
 }  // namespace
+
+namespace {
+// Python for an expression tree. Numbers print as Python int/float literals; operators map
+// one to one; helpers from the exported prelude keep semantics equal where Python differs:
+// fmt() is the scenario's str()/display rule, idx() indexes with integral floats, rnd_*()
+// draw from the shared splitmix64 generator.
+std::string py(const expr_node& n, const std::function<std::string(const std::string&)>& name) {
+  auto kid = [&](std::size_t i) { return py(*n.kids[i], name); };
+  switch (n.kind) {
+    case expr_node::literal:
+      if (n.lit.is_string()) {
+        std::string out = "'";
+        for (char c : n.lit.get<std::string>()) {
+          if (c == '\\' || c == '\'') out += '\\';
+          if (c == '\n') {
+            out += "\\n";
+            continue;
+          }
+          out += c;
+        }
+        return out + "'";
+      }
+      if (n.lit.is_boolean()) return n.lit.get<bool>() ? "True" : "False";
+      if (n.lit.is_null()) return "None";
+      return to_display(n.lit);
+    case expr_node::name: return n.op == "now" ? "now()" : name(n.op);
+    case expr_node::unary: return n.op == "not" ? "(not " + kid(0) + ")" : "(-" + kid(0) + ")";
+    case expr_node::binary: {
+      std::string op = n.op;
+      return "(" + kid(0) + " " + op + " " + kid(1) + ")";
+    }
+    case expr_node::index: return kid(0) + "[idx(" + kid(1) + ")]";
+    case expr_node::list: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < n.kids.size(); ++i) out += (i ? ", " : "") + kid(i);
+      return out + "]";
+    }
+    case expr_node::map: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < n.kids.size(); ++i) out += (i ? ", '" : "'") + n.keys[i] + "': " + kid(i);
+      return out + "}";
+    }
+    case expr_node::call: {
+      static const std::map<std::string, std::string> fn = {
+          {"len", "len"}, {"str", "fmt"}, {"int", "to_int"}, {"float", "float"}, {"abs", "abs"}, {"round", "round"},
+          {"min", "min"}, {"max", "max"}, {"range", "frange"}, {"random", "rnd_random"}, {"randint", "rnd_randint"}};
+      auto it = fn.find(n.op);
+      std::string out = (it == fn.end() ? n.op : it->second) + "(";
+      for (std::size_t i = 0; i < n.kids.size(); ++i) out += (i ? ", " : "") + kid(i);
+      return out + ")";
+    }
+  }
+  return "None";
+}
+}  // namespace
+
+std::string expr::to_python(const std::function<std::string(const std::string&)>& name) const { return py(*root_, name); }
 
 expr expr::parse(const std::string& text) {
   expr e;

@@ -66,7 +66,7 @@ value exec_context::eval(const templ& t, frame& f, const std::string& pointer) {
     auto it = f.vars.find(name);
     return it == f.vars.end() ? nullptr : &it->second;
   };
-  auto rnd = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); };
+  auto rnd = [this] { return rng.next(); };
   try {
     return t.eval(lookup, rnd);
   } catch (const expr_error& e) {

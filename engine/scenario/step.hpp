@@ -35,10 +35,14 @@ struct frame {
   value result;
 };
 
+class py_writer;
+
 class step_node {
  public:
   virtual ~step_node() = default;
   virtual coro<void> run(exec_context& cx, frame& f) const = 0;
+  /// Write this step as Python asyncio statements (python_writer.hpp).
+  virtual void to_python(py_writer& py) const = 0;
   std::string pointer;  // JSON pointer of the step in the document
 };
 using step_ptr = std::shared_ptr<const step_node>;
@@ -53,7 +57,7 @@ class exec_context {
   const scenario& sc;
   event_loop& loop;
   trace_sink& sink;
-  std::mt19937_64 rng;
+  seeded_random rng;
 
   /// Evaluate a template with the frame's variables and `now` (ms); errors become scenario_error.
   value eval(const templ& t, frame& f, const std::string& pointer);

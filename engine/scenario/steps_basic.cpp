@@ -3,6 +3,7 @@
 #include "aio/sleep.hpp"
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
+#include "scenario/python_writer.hpp"
 
 namespace aio::scenario {
 
@@ -13,6 +14,31 @@ std::shared_ptr<Node> make_node(const std::string& pointer) {
   auto n = std::make_shared<Node>();
   n->pointer = pointer;
   return n;
+}
+
+/// `fn(k=v, ...)` for a call.
+std::string py_call(py_writer& py, const call_spec& c) {
+  std::string out = py.name(c.task) + "(";
+  for (std::size_t i = 0; i < c.args.size(); ++i) out += (i ? ", " : "") + py.name(c.args[i].first) + "=" + py.value(c.args[i].second);
+  return out + ")";
+}
+/// The Python awaitable for a handle or a call.
+std::string py_awaitable(py_writer& py, const awaitable_ref& r) { return r.call ? py_call(py, *r.call) : py.name(r.handle); }
+/// Seconds for a duration template: a literal when constant, else dur(...) at run time.
+std::string py_seconds(py_writer& py, const templ& t) {
+  if (t.is_constant()) {
+    std::string err;
+    value v = t.eval([](const std::string&) -> const value* { return nullptr; }, [] { return 0.0; });
+    if (auto d = parse_duration(v, &err)) {
+      if (v.is_string() && v.get<std::string>().find("ms") != std::string::npos) {
+        std::string n = v.get<std::string>();
+        return to_display(value(std::strtod(n.c_str(), nullptr))) + " / 1000";
+      }
+      return to_display(value(*d));
+    }
+  }
+  py.need("dur");
+  return "dur(" + py.value(t) + ")";
 }
 
 std::optional<std::string> as_name(parse_context& pc, const json& s, const std::string& pointer) {
@@ -26,6 +52,7 @@ struct print_step final : step_node {
     cx.print(to_display(cx.eval(text, f, pointer + "/print")));
     co_return;
   }
+  void to_python(py_writer& py) const override { py.line("out(" + py.value(text) + ")"); }
 };
 
 struct sleep_step final : step_node {
@@ -37,6 +64,7 @@ struct sleep_step final : step_node {
     if (!d) throw scenario_error(err, pointer + "/sleep");
     co_await aio::sleep(*d);
   }
+  void to_python(py_writer& py) const override { py.line("await asyncio.sleep(" + py_seconds(py, delay) + ")"); }
 };
 
 struct set_step final : step_node {
@@ -44,6 +72,9 @@ struct set_step final : step_node {
   coro<void> run(exec_context& cx, frame& f) const override {
     for (auto& [k, t] : sets) f.vars[k] = cx.eval(t, f, ptr(pointer + "/set", k));
     co_return;
+  }
+  void to_python(py_writer& py) const override {
+    for (auto& [k, t] : sets) py.line(py.name(k) + " = " + py.value(t));
   }
 };
 
@@ -54,6 +85,7 @@ struct return_step final : step_node {
     f.state = flow::ret;
     co_return;
   }
+  void to_python(py_writer& py) const override { py.line("return " + py.value(result)); }
 };
 
 struct spawn_step final : step_node {
@@ -62,6 +94,9 @@ struct spawn_step final : step_node {
   coro<void> run(exec_context& cx, frame& f) const override {
     f.handles[handle] = cx.start(call, f, handle);
     co_return;
+  }
+  void to_python(py_writer& py) const override {
+    py.line(py.name(handle) + " = asyncio.create_task(" + py_call(py, call) + ", name=" + py.quote(handle) + ")");
   }
 };
 
@@ -77,6 +112,9 @@ struct await_step final : step_node {
       v = co_await t;
     }
     if (!as.empty()) f.vars[as] = std::move(v);
+  }
+  void to_python(py_writer& py) const override {
+    py.line((as.empty() ? "" : py.name(as) + " = ") + "await " + py_awaitable(py, target));
   }
 };
 
@@ -99,6 +137,13 @@ struct gather_step final : step_node {
     }
     if (!as.empty()) f.vars[as] = std::move(results);
   }
+  void to_python(py_writer& py) const override {
+    std::string args;
+    for (auto& i : items) args += (args.empty() ? "" : ", ") + py_awaitable(py, i);
+    std::string call = "await asyncio.gather(" + args + (return_exceptions ? std::string(args.empty() ? "" : ", ") + "return_exceptions=True" : "") + ")";
+    if (return_exceptions) call = "outcomes(" + call + ")";
+    py.line((as.empty() ? "" : py.name(as) + " = ") + (as.empty() || return_exceptions ? call : "list(" + call + ")"));
+  }
 };
 
 struct cancel_step final : step_node {
@@ -108,6 +153,9 @@ struct cancel_step final : step_node {
     std::string msg = message ? to_display(cx.eval(*message, f, pointer + "/message")) : std::string();
     cx.handle(target, f).cancel(msg);
     co_return;
+  }
+  void to_python(py_writer& py) const override {
+    py.line(py.name(target.handle) + ".cancel(" + (message ? py.value(*message) : "") + ")");
   }
 };
 

@@ -1,6 +1,7 @@
 // Control flow verbs: if/else, repeat, for, loop/while, break, continue, raise, try/except/finally.
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
+#include "scenario/python_writer.hpp"
 
 namespace aio::scenario {
 
@@ -40,6 +41,14 @@ struct if_step final : step_node {
     bool yes = truthy(cx.eval(cond, f, pointer + "/if"));
     co_await cx.exec(yes ? then_steps : else_steps, f);
   }
+  void to_python(py_writer& py) const override {
+    py.line("if " + py.value(cond) + ":");
+    py.body(then_steps);
+    if (!else_steps.empty()) {
+      py.line("else:");
+      py.body(else_steps);
+    }
+  }
 };
 
 struct repeat_step final : step_node {
@@ -55,6 +64,10 @@ struct repeat_step final : step_node {
       co_await cx.exec(body, f);
       if (loop_should_stop(f)) break;
     }
+  }
+  void to_python(py_writer& py) const override {
+    py.line("for " + (as.empty() ? py.temp() : py.name(as)) + " in range(to_int(" + py.value(count) + ")):");
+    py.body(body);
   }
 };
 
@@ -76,6 +89,10 @@ struct for_step final : step_node {
       if (loop_should_stop(f)) break;
     }
   }
+  void to_python(py_writer& py) const override {
+    py.line("for " + py.name(var) + " in " + py.value(items) + ":");
+    py.body(body);
+  }
 };
 
 struct loop_step final : step_node {
@@ -88,6 +105,10 @@ struct loop_step final : step_node {
       if (loop_should_stop(f)) break;
     }
   }
+  void to_python(py_writer& py) const override {
+    py.line("while " + (cond ? py.value(*cond) : std::string("True")) + ":");
+    py.body(body);
+  }
 };
 
 struct jump_step final : step_node {
@@ -96,6 +117,7 @@ struct jump_step final : step_node {
     f.state = to;
     co_return;
   }
+  void to_python(py_writer& py) const override { py.line(to == flow::brk ? "break" : "continue"); }
 };
 
 struct raise_step final : step_node {
@@ -108,6 +130,7 @@ struct raise_step final : step_node {
     msg.erase(0, msg.find_first_not_of(' '));
     throw scenario_raise(type.empty() ? "Exception" : type, msg);
   }
+  void to_python(py_writer& py) const override { py.line("raise make_error(" + py.value(what) + ")"); }
 };
 
 struct handler {
@@ -150,6 +173,27 @@ struct try_step final : step_node {
       if (f.state == flow::next) f.state = saved;
     }
     if (err) std::rethrow_exception(err);
+  }
+  void to_python(py_writer& py) const override {
+    py.line("try:");
+    py.body(body);
+    for (auto& h : handlers) {
+      std::string types;
+      for (auto& t : h.types) types += (types.empty() ? "" : ", ") + py_writer::quote(t);
+      std::string var = h.as.empty() ? std::string() : py.temp();
+      py.line("except " + (types.empty() ? std::string("Exception") : "errors(" + types + ")") + (var.empty() ? "" : " as " + var) + ":");
+      py.indent();
+      if (!var.empty()) py.line(py.name(h.as) + " = err_value(" + var + ")");
+      py.dedent();
+      if (h.steps.empty() && !var.empty()) {
+        continue;  // the assignment above is the body
+      }
+      py.body(h.steps);
+    }
+    if (has_finally) {
+      py.line("finally:");
+      py.body(finally_steps);
+    }
   }
 };
 
