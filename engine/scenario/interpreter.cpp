@@ -7,6 +7,7 @@
 #include "aio/gather.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
+#include "scenario/objects.hpp"
 
 namespace aio::scenario {
 
@@ -23,6 +24,14 @@ std::string error_type(const std::exception_ptr& e) {
     return "ScenarioError";
   } catch (const deadlock_error&) {
     return "RuntimeError";
+  } catch (const queue_full&) {
+    return "QueueFull";
+  } catch (const queue_empty&) {
+    return "QueueEmpty";
+  } catch (const queue_shut_down&) {
+    return "QueueShutDown";
+  } catch (const broken_barrier_error&) {
+    return "BrokenBarrierError";
   } catch (const std::invalid_argument&) {
     return "ValueError";
   } catch (const std::runtime_error&) {
@@ -51,7 +60,20 @@ bool error_matches(const std::exception_ptr& e, const std::vector<std::string>& 
 
 // ---- exec_context ----
 
-exec_context::exec_context(const scenario& s, event_loop& l, trace_sink& k) : sc(s), loop(l), sink(k), rng(s.seed) {}
+exec_context::exec_context(const scenario& s, event_loop& l, trace_sink& k)
+    : sc(s), loop(l), sink(k), rng(s.seed), objects(std::make_unique<object_table>(s.objects)), shared(s.shared) {}
+
+void exec_context::assign(frame& f, const std::string& name, value v) {
+  auto it = f.vars.find(name);
+  if (it == f.vars.end()) {
+    auto g = shared.find(name);
+    if (g != shared.end()) {
+      g->second = std::move(v);
+      return;
+    }
+  }
+  f.vars[name] = std::move(v);
+}
 exec_context::~exec_context() = default;
 
 std::string exec_context::unique_name(const std::string& base) {
@@ -64,7 +86,9 @@ value exec_context::eval(const templ& t, frame& f, const std::string& pointer) {
   auto lookup = [&](const std::string& name) -> const value* {
     if (name == "now") return &now;
     auto it = f.vars.find(name);
-    return it == f.vars.end() ? nullptr : &it->second;
+    if (it != f.vars.end()) return &it->second;
+    auto g = shared.find(name);
+    return g == shared.end() ? nullptr : &g->second;
   };
   auto rnd = [this] { return rng.next(); };
   try {
@@ -72,6 +96,7 @@ value exec_context::eval(const templ& t, frame& f, const std::string& pointer) {
   } catch (const expr_error& e) {
     std::string known;
     for (auto& [k, v] : f.vars) known += (known.empty() ? "" : ", ") + k;
+    for (auto& [k, v] : shared) known += (known.empty() ? "" : ", ") + k;
     std::string msg = std::string(e.what()) + " in \"" + t.text() + "\"";
     if (std::string(e.what()).rfind("unknown name", 0) == 0)
       msg += known.empty() ? " (no variables are set here; `now` is the clock in ms)" : " (variables here: " + known + ", now)";

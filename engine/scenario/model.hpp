@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scenario/expr.hpp"
+#include "scenario/objects.hpp"
 #include "scenario/step.hpp"
 
 namespace aio::scenario {
@@ -48,6 +49,9 @@ struct scenario {
   std::uint64_t seed = 0;
   std::string main = "main";
   std::map<std::string, task_def> tasks;
+  std::map<std::string, declared_object> objects;  // locks, semaphores, events, ... by name
+  /// `shared:` variables, visible to every task (Python: module globals); initial values.
+  std::map<std::string, value> shared;
 };
 
 struct parse_result {

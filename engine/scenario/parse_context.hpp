@@ -49,6 +49,16 @@ class parse_context {
 
   /// Calls seen so far, checked against the task table by the document parser.
   std::vector<call_spec> calls;
+
+  /// A use of a declared object by name; `kinds` are the kinds this use accepts.
+  struct object_ref {
+    std::string name;
+    std::vector<std::string> kinds;
+    std::string pointer;
+  };
+  std::vector<object_ref> refs;
+  /// A name of a declared object (checked after the document is parsed).
+  std::optional<std::string> object(const json& v, const std::string& pointer, std::vector<std::string> kinds);
 };
 
 /// A verb: its key, the other keys its step may have, and its parser (which returns nullptr
@@ -66,5 +76,10 @@ const std::vector<verb>& verbs();
 // The families (steps_<family>.cpp) add their verbs here.
 void add_basic_verbs(std::vector<verb>& out);
 void add_flow_verbs(std::vector<verb>& out);
+void add_sync_verbs(std::vector<verb>& out);
+
+/// The top-level keys that declare objects, and their parser (steps_sync.cpp).
+const std::vector<std::string>& declaration_keys();
+void parse_declarations(parse_context& pc, scenario& sc, const std::string& key, const json& v, const std::string& pointer);
 
 }  // namespace aio::scenario

@@ -10,7 +10,7 @@ namespace aio::scenario {
 
 namespace {
 
-const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "expect"};
+const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "shared", "expect"};
 
 std::vector<std::string> verb_names() {
   std::vector<std::string> v;
@@ -317,7 +317,35 @@ void check_call(parse_context& pc, const scenario& sc, const call_spec& c) {
       pc.error(c.pointer, "the call of '" + c.task + "' is missing the argument '" + p + "'");
 }
 
+// Every object a step names is declared, with a kind that step can use.
+std::string with_article(const std::string& word) { return (std::string("aeiou").find(word[0]) != std::string::npos ? "an " : "a ") + word; }
+
+void check_ref(parse_context& pc, const scenario& sc, const parse_context::object_ref& r) {
+  auto it = sc.objects.find(r.name);
+  std::string kinds;
+  for (auto& k : r.kinds) kinds += (kinds.empty() ? "" : " or ") + k;
+  if (it == sc.objects.end()) {
+    std::vector<std::string> names;
+    for (auto& [n, o] : sc.objects)
+      if (std::find(r.kinds.begin(), r.kinds.end(), o.kind) != r.kinds.end()) names.push_back(n);
+    std::string msg = "no " + kinds + " named '" + r.name + "'";
+    if (auto s = did_you_mean(r.name, names))
+      msg += ": did you mean '" + *s + "'?";
+    else
+      msg += ": declare it at the top, e.g. `" + r.kinds[0] + (r.kinds[0] == "queue" ? "s: {" + r.name + ": {maxsize: 0}}`" : "s: [" + r.name + "]`");
+    pc.error(r.pointer, msg);
+  } else if (std::find(r.kinds.begin(), r.kinds.end(), it->second.kind) == r.kinds.end()) {
+    pc.error(r.pointer, "'" + r.name + "' is " + with_article(it->second.kind) + ", but this step needs " + with_article(kinds));
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> parse_context::object(const json& v, const std::string& pointer, std::vector<std::string> kinds) {
+  auto n = name(v, pointer, "the object's name");
+  if (n) refs.push_back({*n, std::move(kinds), pointer});
+  return n;
+}
 
 parse_result parse_scenario(const nlohmann::json& doc) {
   parse_context pc;
@@ -353,10 +381,24 @@ parse_result parse_scenario(const nlohmann::json& doc) {
         continue;
       }
       for (auto& [name, t] : v.items()) parse_task(pc, sc, name, t, ptr(p, name));
+    } else if (std::find(declaration_keys().begin(), declaration_keys().end(), k) != declaration_keys().end()) {
+      parse_declarations(pc, sc, k, v, p);
+    } else if (k == "shared") {
+      if (!v.is_object()) {
+        pc.error(p, "shared is a map of variable: initial value, e.g. `shared: {counter: 0}`");
+        continue;
+      }
+      for (auto& [name, init] : v.items()) {
+        if (init.is_string() && init.get<std::string>().find('{') != std::string::npos)
+          pc.error(ptr(p, name), "a shared variable starts with a plain value (no {expressions})");
+        sc.shared[name] = init;
+      }
     } else if (k == "expect") {
       // Checked by the runners that enforce it (the CLI's --check); accepted here.
     } else {
-      pc.unknown_key(p, k, k_top_keys, "the scenario");
+      std::vector<std::string> keys = k_top_keys;
+      keys.insert(keys.end(), declaration_keys().begin(), declaration_keys().end());
+      pc.unknown_key(p, k, keys, "the scenario");
     }
   }
   if (!doc.contains("tasks")) {
@@ -371,6 +413,7 @@ parse_result parse_scenario(const nlohmann::json& doc) {
     pc.error(sc.tasks[sc.main].pointer, "the main task '" + sc.main + "' cannot take parameters");
   }
   for (auto& c : pc.calls) check_call(pc, sc, c);
+  for (auto& r : pc.refs) check_ref(pc, sc, r);
   out.diagnostics = std::move(pc.diagnostics);
   return out;
 }

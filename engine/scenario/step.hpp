@@ -22,6 +22,7 @@ struct call_spec;
 struct awaitable_ref;
 class trace_sink;
 class exec_context;
+class object_table;
 
 /// How control leaves a step: on to the next, out of the loop, to the loop's next turn, or out
 /// of the task call.
@@ -58,6 +59,11 @@ class exec_context {
   event_loop& loop;
   trace_sink& sink;
   seeded_random rng;
+  std::unique_ptr<object_table> objects;  // the scenario's locks, queues, ... for this run
+  std::map<std::string, value> shared;    // `shared:` variables, seen by every task
+  /// Assign a variable: a local (or parameter) if the frame has it, else a shared variable of
+  /// that name, else a new local.
+  void assign(frame& f, const std::string& name, value v);
 
   /// Evaluate a template with the frame's variables and `now` (ms); errors become scenario_error.
   value eval(const templ& t, frame& f, const std::string& pointer);

@@ -70,7 +70,7 @@ struct sleep_step final : step_node {
 struct set_step final : step_node {
   std::vector<std::pair<std::string, templ>> sets;
   coro<void> run(exec_context& cx, frame& f) const override {
-    for (auto& [k, t] : sets) f.vars[k] = cx.eval(t, f, ptr(pointer + "/set", k));
+    for (auto& [k, t] : sets) cx.assign(f, k, cx.eval(t, f, ptr(pointer + "/set", k)));
     co_return;
   }
   void to_python(py_writer& py) const override {
@@ -111,7 +111,7 @@ struct await_step final : step_node {
       task<value> t = cx.handle(target, f);
       v = co_await t;
     }
-    if (!as.empty()) f.vars[as] = std::move(v);
+    if (!as.empty()) cx.assign(f, as, std::move(v));
   }
   void to_python(py_writer& py) const override {
     py.line((as.empty() ? "" : py.name(as) + " = ") + "await " + py_awaitable(py, target));
@@ -135,7 +135,7 @@ struct gather_step final : step_node {
       auto values = co_await g;
       for (auto& v : values) results.push_back(std::move(v));
     }
-    if (!as.empty()) f.vars[as] = std::move(results);
+    if (!as.empty()) cx.assign(f, as, std::move(results));
   }
   void to_python(py_writer& py) const override {
     std::string args;

@@ -60,7 +60,7 @@ struct repeat_step final : step_node {
     if (!n.is_number() || n.get<double>() < 0) throw scenario_error("repeat needs a count of zero or more, got " + to_display(n), pointer + "/repeat");
     long total = static_cast<long>(n.get<double>());
     for (long i = 0; i < total; ++i) {
-      if (!as.empty()) f.vars[as] = static_cast<double>(i);
+      if (!as.empty()) cx.assign(f, as, static_cast<double>(i));
       co_await cx.exec(body, f);
       if (loop_should_stop(f)) break;
     }
@@ -84,7 +84,7 @@ struct for_step final : step_node {
     }
     if (!list.is_array()) throw scenario_error("for ... in needs a list, got " + to_display(list), pointer + "/in");
     for (auto& item : list) {
-      f.vars[var] = item;
+      cx.assign(f, var, item);
       co_await cx.exec(body, f);
       if (loop_should_stop(f)) break;
     }
@@ -155,7 +155,7 @@ struct try_step final : step_node {
       std::string type = error_type(err);
       for (auto& h : handlers) {
         if (!error_matches(err, h.types)) continue;
-        if (!h.as.empty()) f.vars[h.as] = error_value(err);
+        if (!h.as.empty()) cx.assign(f, h.as, error_value(err));
         std::exception_ptr again;
         try {
           co_await cx.exec(h.steps, f);
