@@ -42,6 +42,31 @@ struct task_def {
   std::string pointer;
 };
 
+/// A simulated server's answer.
+struct server_response {
+  double latency = 0.1;  // seconds
+  int status = 200;
+  std::string body = "ok";
+};
+
+/// A simulated HTTP server (`servers:`): the i-th call gets sequence[i] (the last repeats), or
+/// the base response; jitter adds seeded random latency in [0, jitter).
+struct sim_server {
+  server_response base;
+  std::vector<server_response> responses;
+  double jitter = 0;
+  std::string pointer;
+};
+
+/// An async context manager (`contexts:`): enter steps, then `value` (what `with ... as x`
+/// gets, evaluated with the enter steps' variables), exit steps (they run even when the body
+/// fails or is cancelled, and see `error` then).
+struct context_def {
+  block enter, exit;
+  std::optional<templ> value;
+  std::string pointer;
+};
+
 struct scenario {
   std::string title;
   std::string description;
@@ -52,6 +77,8 @@ struct scenario {
   std::map<std::string, declared_object> objects;  // locks, semaphores, events, ... by name
   /// `shared:` variables, visible to every task (Python: module globals); initial values.
   std::map<std::string, value> shared;
+  std::map<std::string, sim_server> servers;
+  std::map<std::string, context_def> contexts;
 };
 
 struct parse_result {

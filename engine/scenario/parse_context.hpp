@@ -77,6 +77,9 @@ const std::vector<verb>& verbs();
 void add_basic_verbs(std::vector<verb>& out);
 void add_flow_verbs(std::vector<verb>& out);
 void add_sync_verbs(std::vector<verb>& out);
+void add_misc_verbs(std::vector<verb>& out);
+void parse_servers(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
+void parse_contexts(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
 
 /// The top-level keys that declare objects, and their parser (steps_sync.cpp).
 const std::vector<std::string>& declaration_keys();

@@ -10,7 +10,7 @@ namespace aio::scenario {
 
 namespace {
 
-const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "shared", "expect"};
+const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "shared", "servers", "contexts", "expect"};
 
 std::vector<std::string> verb_names() {
   std::vector<std::string> v;
@@ -321,6 +321,22 @@ void check_call(parse_context& pc, const scenario& sc, const call_spec& c) {
 std::string with_article(const std::string& word) { return (std::string("aeiou").find(word[0]) != std::string::npos ? "an " : "a ") + word; }
 
 void check_ref(parse_context& pc, const scenario& sc, const parse_context::object_ref& r) {
+  if (r.kinds == std::vector<std::string>{"server"} || r.kinds == std::vector<std::string>{"context"}) {
+    bool server = r.kinds[0] == "server";
+    std::vector<std::string> names;
+    if (server)
+      for (auto& [n, s] : sc.servers) names.push_back(n);
+    else
+      for (auto& [n, c] : sc.contexts) names.push_back(n);
+    if (std::find(names.begin(), names.end(), r.name) != names.end()) return;
+    std::string msg = "no " + r.kinds[0] + " named '" + r.name + "'";
+    if (auto s = did_you_mean(r.name, names))
+      msg += ": did you mean '" + *s + "'?";
+    else
+      msg += server ? ": declare it under `servers:`" : ": declare it under `contexts:` with enter: and exit: steps";
+    pc.error(r.pointer, msg);
+    return;
+  }
   auto it = sc.objects.find(r.name);
   std::string kinds;
   for (auto& k : r.kinds) kinds += (kinds.empty() ? "" : " or ") + k;
@@ -383,6 +399,10 @@ parse_result parse_scenario(const nlohmann::json& doc) {
       for (auto& [name, t] : v.items()) parse_task(pc, sc, name, t, ptr(p, name));
     } else if (std::find(declaration_keys().begin(), declaration_keys().end(), k) != declaration_keys().end()) {
       parse_declarations(pc, sc, k, v, p);
+    } else if (k == "servers") {
+      parse_servers(pc, sc, v, p);
+    } else if (k == "contexts") {
+      parse_contexts(pc, sc, v, p);
     } else if (k == "shared") {
       if (!v.is_object()) {
         pc.error(p, "shared is a map of variable: initial value, e.g. `shared: {counter: 0}`");

@@ -1,20 +1,44 @@
 #include "scenario/python_writer.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "scenario/step.hpp"
 
 namespace aio::scenario {
 
 namespace {
-// Python keywords and the names the exported prelude defines: scenario names that collide get
-// a trailing underscore.
+// Python keywords, the builtins and module names the exported code calls, and the prelude's
+// helpers: a scenario name that collides gets a trailing underscore.
 const std::set<std::string> k_reserved = {
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
     "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "asyncio", "now", "out", "fmt", "idx",
-    "to_int", "frange", "rnd_random", "rnd_randint", "main", "print", "len", "str", "int", "float", "abs", "round",
-    "min", "max", "range", "list", "dict", "set", "type", "id", "sys", "time", "math"};
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    // modules and builtins the program uses
+    "asyncio", "math", "re", "sys", "time", "builtins", "print", "len", "str", "int", "float", "abs", "round", "min",
+    "max", "range", "list", "dict", "set", "tuple", "type", "id", "isinstance", "sorted", "getattr", "globals",
+    "Exception", "BaseException",
+    // prelude helpers (python_export.hpp)
+    "now", "out", "fmt", "idx", "to_int", "frange", "each", "rnd_random", "rnd_randint", "dur", "outcomes",
+    "err_value", "make_error", "errors", "T0", "main", "exc"};
+
+// Exception classes the program names as they are (builtins that take one message argument),
+// and asyncio's own; every other type name becomes a class the exporter declares.
+const std::set<std::string> k_builtin_errors = {
+    "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BlockingIOError", "BrokenPipeError",
+    "BufferError", "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
+    "ConnectionResetError", "EOFError", "FileExistsError", "FileNotFoundError", "FloatingPointError", "ImportError",
+    "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "LookupError", "MemoryError",
+    "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError",
+    "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError", "RuntimeError", "SystemError",
+    "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeError", "ValueError", "ZeroDivisionError"};
+const std::set<std::string> k_asyncio_errors = {"CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull",
+                                                "QueueShutDown", "BrokenBarrierError"};
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
 }  // namespace
 
 void py_writer::line(const std::string& code) {
@@ -30,23 +54,57 @@ void py_writer::body(const std::vector<step_ptr>& steps) {
   dedent();
 }
 
+void py_writer::loop_body(const std::vector<step_ptr>& steps) {
+  ++loops_;
+  body(steps);
+  --loops_;
+}
+
 std::string py_writer::name(const std::string& n) {
   std::string out;
   for (char c : n) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
-  if (k_reserved.count(out)) out += "_";
+  if (k_reserved.count(out) || tasks_.count(out)) out += "_";
   return out;
+}
+
+std::string py_writer::task_name(const std::string& n) {
+  std::string out;
+  for (char c : n) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
+  if (out != "main" && k_reserved.count(out)) out += "_";
+  return out;
+}
+
+std::string py_writer::error_class(const std::string& type) {
+  if (type == "BaseException") return "BaseException";
+  if (k_builtin_errors.count(type)) return type;
+  if (k_asyncio_errors.count(type)) return "asyncio." + type;
+  if (!is_identifier(type) || k_reserved.count(type) || tasks_.count(type)) return {};  // errors('...')
+  custom_errors_.insert(type);
+  return type;
 }
 
 std::string py_writer::quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\\' || c == '\'') out += '\\';
-    if (c == '\n') {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
       out += "\\n";
-      continue;
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
     }
-    out += c;
   }
   return out + "'";
 }
@@ -60,11 +118,11 @@ std::string py_writer::expr(const aio::scenario::expr& e) {
 std::string py_writer::value(const templ& t) {
   if (auto* e = t.single()) return expr(*e);
   std::vector<std::pair<bool, std::string>> parts;  // (is_expr, text)
-  bool simple = true;  // no quotes or backslashes in the holes: an f-string reads best (3.11 rules)
+  bool simple = true;  // holes without double quotes or backslashes fit an f"..." (3.11 rules)
   for (auto& p : t.parts()) {
     if (p.e.valid()) {
       std::string code = "fmt(" + expr(p.e) + ")";
-      if (code.find_first_of("'\"\\") != std::string::npos) simple = false;
+      if (code.find_first_of("\"\\") != std::string::npos) simple = false;
       parts.emplace_back(true, code);
     } else {
       parts.emplace_back(false, p.literal);
@@ -83,13 +141,18 @@ std::string py_writer::value(const templ& t) {
         fs += "{" + text + "}";
         continue;
       }
-      for (char c : text) {
-        if (c == '"' || c == '\\') fs += '\\';
-        if (c == '{' || c == '}') fs += c;
-        if (c == '\n') {
-          fs += "\\n";
+      std::string q = quote(text);  // the escapes of a '...' literal, minus its quotes
+      q = q.substr(1, q.size() - 2);
+      for (std::size_t i = 0; i < q.size(); ++i) {
+        char c = q[i];
+        if (c == '\\') {  // an escape pair; \' needs no escape in f"..."
+          char next = q[++i];
+          if (next != '\'') fs += '\\';
+          fs += next;
           continue;
         }
+        if (c == '"') fs += '\\';
+        if (c == '{' || c == '}') fs += c;
         fs += c;
       }
     }
@@ -98,6 +161,11 @@ std::string py_writer::value(const templ& t) {
   std::string out;
   for (auto& [is_expr, text] : parts) out += (out.empty() ? "" : " + ") + (is_expr ? text : quote(text));
   return "(" + out + ")";
+}
+
+std::string py_writer::display(const templ& t) {
+  if (auto* e = t.single()) return "fmt(" + expr(*e) + ")";
+  return value(t);
 }
 
 }  // namespace aio::scenario

@@ -1,7 +1,7 @@
 // py_writer: how step nodes turn themselves into an idiomatic asyncio program (3.11+, stdlib
 // only) for `aio-play export --python`. Each step_node::to_python writes its statements; the
-// exporter (python_export.cpp) writes the prelude (imports, the print/format helpers, the
-// run-time clock) and one `async def` per scenario task.
+// exporter (python_export.cpp, which documents the prelude helpers a step may call) writes the
+// docstring, the prelude, the declared objects and one `async def` per scenario task.
 #pragma once
 #include <set>
 #include <string>
@@ -22,18 +22,35 @@ class py_writer {
   void dedent() { --depth_; }
   /// Write a block's steps one level deeper (`pass` if it is empty).
   void body(const std::vector<step_ptr>& steps);
+  /// The same for a loop's body: break/continue inside it are Python's; outside any loop they
+  /// end the task call, as in the engine, and are written as `return`.
+  void loop_body(const std::vector<step_ptr>& steps);
+  bool in_loop() const noexcept { return loops_ > 0; }
   /// A Python expression computing the template's value (an f-string for text with holes,
   /// the bare expression for a lone {expr}, a literal for constant text).
   std::string value(const templ& t);
+  /// The same, always a str: the template as print, raise and cancel messages show it.
+  std::string display(const templ& t);
   /// A Python expression for an expression in the scenario's expression language.
   std::string expr(const expr& e);
-  /// A Python identifier for a scenario variable or handle (keywords and helper names mangled).
+  /// A Python identifier for a scenario variable, handle or object (keywords, builtins, helper
+  /// names and task function names get a trailing underscore).
   std::string name(const std::string& scenario_name);
+  /// The Python function name of a scenario task.
+  std::string task_name(const std::string& scenario_task);
+  /// Task names, which variables must not shadow (set by the exporter before writing bodies).
+  void set_task_names(const std::set<std::string>& tasks) { tasks_ = tasks; }
+  /// The Python class for an exception type named in the scenario: a builtin (ValueError),
+  /// asyncio's (asyncio.CancelledError, asyncio.QueueEmpty), or a class the exporter declares
+  /// (`class PaymentError(Exception)`); custom names are recorded in custom_errors().
+  std::string error_class(const std::string& type);
+  const std::set<std::string>& custom_errors() const noexcept { return custom_errors_; }
   /// A Python string literal.
   static std::string quote(const std::string& s);
   /// A fresh temporary name (_t1, _t2, ...).
   std::string temp();
-  /// Note that the program needs a helper from the prelude (e.g. "timeout", "fetch").
+  /// Note that the program needs a helper from the prelude that its text does not call by
+  /// name (the exporter also finds helpers by scanning the text).
   void need(const std::string& helper) { needs_.insert(helper); }
   const std::set<std::string>& needs() const noexcept { return needs_; }
   std::string text() const { return out_; }
@@ -41,8 +58,11 @@ class py_writer {
  private:
   std::string out_;
   int depth_ = 0;
+  int loops_ = 0;
   int temps_ = 0;
   std::set<std::string> needs_;
+  std::set<std::string> tasks_;
+  std::set<std::string> custom_errors_;
 };
 
 }  // namespace aio::scenario

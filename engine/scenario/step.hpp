@@ -61,6 +61,7 @@ class exec_context {
   seeded_random rng;
   std::unique_ptr<object_table> objects;  // the scenario's locks, queues, ... for this run
   std::map<std::string, value> shared;    // `shared:` variables, seen by every task
+  std::map<std::string, int> server_calls;  // calls made so far to each simulated server
   /// Assign a variable: a local (or parameter) if the frame has it, else a shared variable of
   /// that name, else a new local.
   void assign(frame& f, const std::string& name, value v);

@@ -9,6 +9,7 @@ const std::vector<verb>& verbs() {
     add_basic_verbs(v);
     add_flow_verbs(v);
     add_sync_verbs(v);
+    add_misc_verbs(v);
     return v;
   }();
   return all;

@@ -18,24 +18,19 @@ std::shared_ptr<Node> make_node(const std::string& pointer) {
 
 /// `fn(k=v, ...)` for a call.
 std::string py_call(py_writer& py, const call_spec& c) {
-  std::string out = py.name(c.task) + "(";
+  std::string out = py.task_name(c.task) + "(";
   for (std::size_t i = 0; i < c.args.size(); ++i) out += (i ? ", " : "") + py.name(c.args[i].first) + "=" + py.value(c.args[i].second);
   return out + ")";
 }
 /// The Python awaitable for a handle or a call.
 std::string py_awaitable(py_writer& py, const awaitable_ref& r) { return r.call ? py_call(py, *r.call) : py.name(r.handle); }
-/// Seconds for a duration template: a literal when constant, else dur(...) at run time.
+/// Seconds for a duration template: a literal when constant (the shortest text that reads back
+/// as the engine's double, so 250ms is 0.25), else dur(...) at run time.
 std::string py_seconds(py_writer& py, const templ& t) {
-  if (t.is_constant()) {
-    std::string err;
-    value v = t.eval([](const std::string&) -> const value* { return nullptr; }, [] { return 0.0; });
-    if (auto d = parse_duration(v, &err)) {
-      if (v.is_string() && v.get<std::string>().find("ms") != std::string::npos) {
-        std::string n = v.get<std::string>();
-        return to_display(value(std::strtod(n.c_str(), nullptr))) + " / 1000";
-      }
-      return to_display(value(*d));
-    }
+  try {  // constant: no names (not even now), no random()
+    value v = t.eval([](const std::string&) -> const value* { return nullptr; }, []() -> double { throw expr_error("random", 0); });
+    if (auto d = parse_duration(v)) return to_display(value(*d));
+  } catch (const expr_error&) {
   }
   py.need("dur");
   return "dur(" + py.value(t) + ")";
@@ -52,7 +47,7 @@ struct print_step final : step_node {
     cx.print(to_display(cx.eval(text, f, pointer + "/print")));
     co_return;
   }
-  void to_python(py_writer& py) const override { py.line("out(" + py.value(text) + ")"); }
+  void to_python(py_writer& py) const override { py.line("out(" + py.value(text) + ")"); }  // out() formats
 };
 
 struct sleep_step final : step_node {
@@ -141,8 +136,10 @@ struct gather_step final : step_node {
     std::string args;
     for (auto& i : items) args += (args.empty() ? "" : ", ") + py_awaitable(py, i);
     std::string call = "await asyncio.gather(" + args + (return_exceptions ? std::string(args.empty() ? "" : ", ") + "return_exceptions=True" : "") + ")";
-    if (return_exceptions) call = "outcomes(" + call + ")";
-    py.line((as.empty() ? "" : py.name(as) + " = ") + (as.empty() || return_exceptions ? call : "list(" + call + ")"));
+    if (as.empty()) return py.line(call);
+    // With return_exceptions the list holds exception objects: outcomes() turns them into the
+    // scenario's {error, message} values.
+    py.line(py.name(as) + " = " + (return_exceptions ? "outcomes(" + call + ")" : call));
   }
 };
 
@@ -155,7 +152,7 @@ struct cancel_step final : step_node {
     co_return;
   }
   void to_python(py_writer& py) const override {
-    py.line(py.name(target.handle) + ".cancel(" + (message ? py.value(*message) : "") + ")");
+    py.line(py.name(target.handle) + ".cancel(" + (message ? py.display(*message) : "") + ")");
   }
 };
 

@@ -1,4 +1,6 @@
 // Control flow verbs: if/else, repeat, for, loop/while, break, continue, raise, try/except/finally.
+#include <cmath>
+
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
@@ -25,6 +27,24 @@ std::optional<templ> condition(parse_context& pc, const json& v, const std::stri
 }
 
 /// Leaving a loop body: break ends the loop, continue goes on, return propagates.
+/// A template's value when it needs no names (not even now) and no random(): nullopt otherwise.
+std::optional<value> constant(const templ& t) {
+  try {
+    return t.eval([](const std::string&) -> const value* { return nullptr; }, []() -> double { throw expr_error("random", 0); });
+  } catch (const expr_error&) {
+    return std::nullopt;
+  }
+}
+
+/// "ValueError: bad input" → ("ValueError", "bad input"), as the raise step splits it.
+std::pair<std::string, std::string> split_error(const std::string& text) {
+  auto colon = text.find(':');
+  std::string type = colon == std::string::npos ? text : text.substr(0, colon);
+  std::string msg = colon == std::string::npos ? "" : text.substr(colon + 1);
+  msg.erase(0, msg.find_first_not_of(' '));
+  return {type.empty() ? "Exception" : type, msg};
+}
+
 bool loop_should_stop(frame& f) {
   if (f.state == flow::brk) {
     f.state = flow::next;
@@ -66,8 +86,10 @@ struct repeat_step final : step_node {
     }
   }
   void to_python(py_writer& py) const override {
-    py.line("for " + (as.empty() ? py.temp() : py.name(as)) + " in range(to_int(" + py.value(count) + ")):");
-    py.body(body);
+    std::string n = "to_int(" + py.value(count) + ")";
+    if (auto c = constant(count); c && c->is_number() && c->get<double>() >= 0) n = to_display(value(std::trunc(c->get<double>())));
+    py.line("for " + (as.empty() ? std::string("_") : py.name(as)) + " in range(" + n + "):");
+    py.loop_body(body);
   }
 };
 
@@ -90,8 +112,12 @@ struct for_step final : step_node {
     }
   }
   void to_python(py_writer& py) const override {
-    py.line("for " + py.name(var) + " in " + py.value(items) + ":");
-    py.body(body);
+    // A list literal or range() iterates as it is; anything else may be a map, whose keys the
+    // engine visits in sorted order: each() does the same.
+    std::string items_py = py.value(items);
+    bool list = items_py.rfind("[", 0) == 0 || items_py.rfind("frange(", 0) == 0;
+    py.line("for " + py.name(var) + " in " + (list ? items_py : "each(" + items_py + ")") + ":");
+    py.loop_body(body);
   }
 };
 
@@ -107,7 +133,7 @@ struct loop_step final : step_node {
   }
   void to_python(py_writer& py) const override {
     py.line("while " + (cond ? py.value(*cond) : std::string("True")) + ":");
-    py.body(body);
+    py.loop_body(body);
   }
 };
 
@@ -117,20 +143,27 @@ struct jump_step final : step_node {
     f.state = to;
     co_return;
   }
-  void to_python(py_writer& py) const override { py.line(to == flow::brk ? "break" : "continue"); }
+  void to_python(py_writer& py) const override {
+    if (!py.in_loop()) return py.line("return  # " + std::string(to == flow::brk ? "break" : "continue") + " outside a loop ends the task call");
+    py.line(to == flow::brk ? "break" : "continue");
+  }
 };
 
 struct raise_step final : step_node {
   templ what;
   coro<void> run(exec_context& cx, frame& f) const override {
-    std::string text = to_display(cx.eval(what, f, pointer + "/raise"));
-    auto colon = text.find(':');
-    std::string type = colon == std::string::npos ? text : text.substr(0, colon);
-    std::string msg = colon == std::string::npos ? "" : text.substr(colon + 1);
-    msg.erase(0, msg.find_first_not_of(' '));
-    throw scenario_raise(type.empty() ? "Exception" : type, msg);
+    auto [type, msg] = split_error(to_display(cx.eval(what, f, pointer + "/raise")));
+    throw scenario_raise(type, msg);
   }
-  void to_python(py_writer& py) const override { py.line("raise make_error(" + py.value(what) + ")"); }
+  void to_python(py_writer& py) const override {
+    // Constant text raises the class itself: `raise ValueError('bad input')`.
+    if (auto c = constant(what)) {
+      auto [type, msg] = split_error(to_display(*c));
+      std::string cls = py.error_class(type);
+      if (!cls.empty() && type != "BaseException") return py.line("raise " + cls + (msg.empty() ? "" : "(" + py_writer::quote(msg) + ")"));
+    }
+    py.line("raise make_error(" + py.value(what) + ")");
+  }
 };
 
 struct handler {
@@ -178,10 +211,21 @@ struct try_step final : step_node {
     py.line("try:");
     py.body(body);
     for (auto& h : handlers) {
-      std::string types;
-      for (auto& t : h.types) types += (types.empty() ? "" : ", ") + py_writer::quote(t);
-      std::string var = h.as.empty() ? std::string() : py.temp();
-      py.line("except " + (types.empty() ? std::string("Exception") : "errors(" + types + ")") + (var.empty() ? "" : " as " + var) + ":");
+      // Classes by name: (ValueError, TypeError); errors('...') for names that are not identifiers.
+      std::string classes, names;
+      bool dynamic = false;
+      for (auto& t : h.types) {
+        std::string cls = py.error_class(t);
+        dynamic |= cls.empty();
+        classes += (classes.empty() ? "" : ", ") + cls;
+        names += (names.empty() ? "" : ", ") + py_writer::quote(t);
+      }
+      if (h.types.size() > 1) classes = "(" + classes + ")";
+      std::string what = h.types.empty() ? std::string("Exception") : dynamic ? "errors(" + names + ")" : classes;
+      // The handler's `as` copies the exception as a scenario value ({error, message}), which
+      // outlives the except block (Python unbinds `exc` when the block ends).
+      std::string var = h.as.empty() ? std::string() : "exc";
+      py.line("except " + what + (var.empty() ? "" : " as " + var) + ":");
       py.indent();
       if (!var.empty()) py.line(py.name(h.as) + " = err_value(" + var + ")");
       py.dedent();
