@@ -7,6 +7,7 @@
 #include "aio/gather.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
+#include "aio/task_group.hpp"
 #include "scenario/objects.hpp"
 
 namespace aio::scenario {
@@ -24,6 +25,8 @@ std::string error_type(const std::exception_ptr& e) {
     return "ScenarioError";
   } catch (const deadlock_error&) {
     return "RuntimeError";
+  } catch (const exception_group&) {
+    return "ExceptionGroup";
   } catch (const queue_full&) {
     return "QueueFull";
   } catch (const queue_empty&) {
@@ -132,15 +135,25 @@ coro<value> exec_context::call(const call_spec& c, frame& f) {
 
 task<value> exec_context::start(const call_spec& c, frame& f, const std::string& name) {
   value args = eval_args(c, f);
-  return create_task(loop, run_call(&sc.tasks.at(c.task), std::move(args)), unique_name(name.empty() ? c.task : name));
+  std::string n = unique_name(name.empty() ? c.task : name);
+  if (f.group) return f.group->create_task(run_call(&sc.tasks.at(c.task), std::move(args)), n);
+  return create_task(loop, run_call(&sc.tasks.at(c.task), std::move(args)), n);
 }
 
 task<value>& exec_context::handle(const awaitable_ref& r, frame& f) {
-  auto it = f.handles.find(r.handle);
+  std::string key = r.handle;
+  if (key.find('{') != std::string::npos) {  // "{h}": a variable holding a handle's name
+    try {
+      key = to_display(eval(templ::parse(r.handle), f, r.pointer));
+    } catch (const expr_error& e) {
+      throw scenario_error(e.what(), r.pointer);
+    }
+  }
+  auto it = f.handles.find(key);
   if (it != f.handles.end()) return it->second;
   std::vector<std::string> names;
   for (auto& [n, h] : f.handles) names.push_back(n);
-  std::string msg = "no task handle '" + r.handle + "' here";
+  std::string msg = "no task handle '" + key + "' here";
   if (auto s = did_you_mean(r.handle, names))
     msg += ": did you mean '" + *s + "'?";
   else if (sc.tasks.count(r.handle))

@@ -78,6 +78,7 @@ void add_basic_verbs(std::vector<verb>& out);
 void add_flow_verbs(std::vector<verb>& out);
 void add_sync_verbs(std::vector<verb>& out);
 void add_misc_verbs(std::vector<verb>& out);
+void add_task_verbs(std::vector<verb>& out);
 void parse_servers(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
 void parse_contexts(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
 

@@ -182,16 +182,27 @@ step_ptr parse_context::step(const json& v, const std::string& pointer) {
     error(pointer, std::string("a step is a map with one action (print, sleep, ...), not ") + type_of(v));
     return nullptr;
   }
-  const verb* found = nullptr;
+  // The verb is the key that names one; a key that is also a modifier of another verb present
+  // (`timeout:` on a wait step) is that modifier.
+  std::vector<const verb*> present;
   for (auto& [k, x] : v.items())
     for (auto& vb : verbs())
-      if (vb.name == k) {
-        if (found) {
-          error(pointer, "a step has one action, but this one has both '" + found->name + "' and '" + k + "': split it into two steps");
-          return nullptr;
-        }
-        found = &vb;
-      }
+      if (vb.name == k) present.push_back(&vb);
+  if (present.size() > 1) {
+    std::vector<const verb*> main;
+    for (auto* c : present) {
+      bool modifier = false;
+      for (auto* o : present)
+        if (o != c && std::find(o->modifiers.begin(), o->modifiers.end(), c->name) != o->modifiers.end()) modifier = true;
+      if (!modifier) main.push_back(c);
+    }
+    present = main;
+  }
+  if (present.size() > 1) {
+    error(pointer, "a step has one action, but this one has both '" + present[0]->name + "' and '" + present[1]->name + "': split it into two steps");
+    return nullptr;
+  }
+  const verb* found = present.empty() ? nullptr : present[0];
   if (!found) {
     std::string first = v.begin().key();
     std::string msg = "unknown step '" + first + "'";

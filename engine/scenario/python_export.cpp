@@ -66,7 +66,7 @@ def _json(value):
     if math.isnan(x) or math.isinf(x):
         return "null"
     if x == 0:
-        return "-0.0" if math.copysign(1, x) < 0 else "0.0"
+        return "0.0"  # -0.0 too: the engine has no negative zero
     mantissa, _, exp = repr(abs(x)).partition("e")
     whole, _, frac = mantissa.partition(".")
     digits = (whole + frac).lstrip("0")

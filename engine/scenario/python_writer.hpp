@@ -54,6 +54,10 @@ class py_writer {
   void need(const std::string& helper) { needs_.insert(helper); }
   const std::set<std::string>& needs() const noexcept { return needs_; }
   std::string text() const { return out_; }
+  /// Inside `async with asyncio.TaskGroup() as tg:` blocks, spawn writes tg.create_task.
+  void push_group(std::string tg) { groups_.push_back(std::move(tg)); }
+  void pop_group() { groups_.pop_back(); }
+  const std::string* group() const noexcept { return groups_.empty() ? nullptr : &groups_.back(); }
 
  private:
   std::string out_;
@@ -63,6 +67,7 @@ class py_writer {
   std::set<std::string> needs_;
   std::set<std::string> tasks_;
   std::set<std::string> custom_errors_;
+  std::vector<std::string> groups_;
 };
 
 }  // namespace aio::scenario

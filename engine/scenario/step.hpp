@@ -23,6 +23,11 @@ struct awaitable_ref;
 class trace_sink;
 class exec_context;
 class object_table;
+}  // namespace aio::scenario
+namespace aio {
+class task_group;
+}
+namespace aio::scenario {
 
 /// How control leaves a step: on to the next, out of the loop, to the loop's next turn, or out
 /// of the task call.
@@ -34,6 +39,7 @@ struct frame {
   std::map<std::string, task<value>> handles;
   flow state = flow::next;
   value result;
+  task_group* group = nullptr;  // inside a task_group block: spawn creates the task in it
 };
 
 class py_writer;

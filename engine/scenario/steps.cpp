@@ -8,6 +8,7 @@ const std::vector<verb>& verbs() {
     std::vector<verb> v;
     add_basic_verbs(v);
     add_flow_verbs(v);
+    add_task_verbs(v);
     add_sync_verbs(v);
     add_misc_verbs(v);
     return v;

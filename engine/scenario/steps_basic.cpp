@@ -91,7 +91,8 @@ struct spawn_step final : step_node {
     co_return;
   }
   void to_python(py_writer& py) const override {
-    py.line(py.name(handle) + " = asyncio.create_task(" + py_call(py, call) + ", name=" + py.quote(handle) + ")");
+    std::string creator = py.group() ? *py.group() + ".create_task(" : std::string("asyncio.create_task(");
+    py.line(py.name(handle) + " = " + creator + py_call(py, call) + ", name=" + py.quote(handle) + ")");
   }
 };
 

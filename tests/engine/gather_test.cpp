@@ -31,7 +31,7 @@ TEST_CASE("gather: results in argument order, total time = the slowest") {
   run(loop, body());
 }
 
-TEST_CASE("gather over a vector of tasks; the same task twice is one child") {
+TEST_CASE("gather over a vector of tasks, the same task twice is one child") {
   event_loop loop;
   auto body = [&]() -> coro<void> {
     auto t = create_task(after(1, 7));
@@ -82,7 +82,7 @@ TEST_CASE("test_result_exception_one_cancellation: return_exceptions collects ev
   run(loop, body());
 }
 
-TEST_CASE("test_one_cancellation: a cancelled child is a cancelled_error exception; the gather itself is not cancelled") {
+TEST_CASE("test_one_cancellation: a cancelled child is a cancelled_error exception, the gather itself is not cancelled") {
   event_loop loop;
   auto body = [&]() -> coro<void> {
     auto a = create_task(after(1, 1));

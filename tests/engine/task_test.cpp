@@ -71,7 +71,7 @@ TEST_CASE("test_cancel_task_ignoring (test_tasks): a task that catches cancelled
   CHECK(run(loop, body()) == 42);
 }
 
-TEST_CASE("test_cancel_at_end (test_tasks): cancel just before return ends cancelled; a second cancel is refused") {
+TEST_CASE("test_cancel_at_end (test_tasks): cancel just before return ends cancelled, a second cancel is refused") {
   event_loop loop;
   auto body = []() -> coro<void> {
     task<int> t;

@@ -65,7 +65,7 @@ TEST_CASE("errors carry a column and a clear message") {
   CHECK_THROWS_AS(ev("launch_missiles()"), expr_error);
 }
 
-TEST_CASE("templates interpolate; a lone {expr} keeps its type") {
+TEST_CASE("templates interpolate, a lone {expr} keeps its type") {
   CHECK(tp("item-{i}", {{"i", 3}}) == "item-3");
   CHECK(templ::parse("{i}").eval([](const std::string&) -> const value* { static value v = 3; return &v; }, [] { return 0.0; }) == 3);
   CHECK(tp("{{literal}}") == "{literal}");

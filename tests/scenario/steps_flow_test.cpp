@@ -53,7 +53,7 @@ TEST_CASE("an uncaught raise fails the task with its type and message") {
   CHECK(r.of("diagnostic").empty());  // raised on purpose: not a scenario mistake
 }
 
-TEST_CASE("a bare except does not catch cancellation; naming CancelledError does, and finally runs on cancel") {
+TEST_CASE("a bare except does not catch cancellation, naming CancelledError does, and finally runs on cancel") {
   auto r = run_text(R"({"tasks": {
     "worker": [{"try": [{"try": [{"sleep": 10}], "except": [{"steps": [{"print": "swallowed"}]}]}],
                 "finally": [{"print": "cleanup at {now}"}]}],

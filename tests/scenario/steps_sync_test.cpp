@@ -42,7 +42,7 @@ TEST_CASE("a bounded semaphore released too often raises ValueError") {
   CHECK(r.texts() == strings{"over-release refused"});
 }
 
-TEST_CASE("an event wakes every waiter; a condition notifies one at a time") {
+TEST_CASE("an event wakes every waiter, a condition notifies one at a time") {
   auto r = run_text(R"({"events": ["go"], "conditions": ["c"], "shared": {"ready": 0}, "tasks": {
     "waiter": {"params": ["n"], "steps": [{"wait_event": "go"}, {"print": "w{n} woke"}]},
     "cw": {"params": ["n"], "steps": [{"condition": "c", "steps": [{"wait_condition": "c", "until": "ready > 0"}, {"print": "c{n}"}]}]},
