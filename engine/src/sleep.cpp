@@ -6,16 +6,35 @@
 namespace aio::detail {
 
 namespace {
-/// The call_later callback of sleep(): futures._set_result_unless_cancelled.
-class sleep_timer final : public timer_handle {
+std::string sleep_label(double d);
+
+/// The future a sleeping task waits on. Its label ("sleep 1500ms") is built only when an
+/// observer asks (describe()), never on the hot path.
+class sleep_future final : public future_base {
  public:
-  explicit sleep_timer(ref_ptr<future_base> f) : f_(std::move(f)) {}
+  sleep_future(event_loop& loop, double delay) : future_base(loop), delay_(delay) {}
+  void* value_slot() noexcept override { return &value_; }
+  std::string describe() const override { return sleep_label(delay_); }
+  /// futures._set_result_unless_cancelled
+  void fire() {
+    if (done()) return;
+    value_.emplace();
+    finish_();
+  }
 
  private:
-  void invoke() override {
-    if (!f_->done()) static_cast<future_state<void>&>(*f_).set();
-  }
-  ref_ptr<future_base> f_;
+  double delay_;
+  std::optional<unit> value_;
+};
+
+/// The call_later callback of sleep().
+class sleep_timer final : public timer_handle {
+ public:
+  explicit sleep_timer(ref_ptr<sleep_future> f) : f_(std::move(f)) {}
+
+ private:
+  void invoke() override { f_->fire(); }
+  ref_ptr<sleep_future> f_;
 };
 
 std::string sleep_label(double d) {
@@ -41,9 +60,9 @@ void sleep_awaiter::await_suspend(coro_handle<> h) {
     return;
   }
   event_loop& loop = t->loop();
-  fut_ = ref_ptr<future_base>(new future_state<void>(loop));
-  fut_->set_label(sleep_label(delay_));
-  timer_ = timer_ref(new sleep_timer(fut_));
+  ref_ptr<sleep_future> f(new sleep_future(loop, delay_));
+  fut_ = f;
+  timer_ = timer_ref(new sleep_timer(std::move(f)));
   loop.schedule(timer_, loop.time() + delay_);
   t->suspend_on(h, *fut_);
 }
