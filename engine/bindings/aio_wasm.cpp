@@ -24,7 +24,7 @@ class jsonl_sink final : public aio::scenario::trace_sink {
  public:
   void emit(const aio::scenario::value& e) override {
     ++count_;
-    buf_ += e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    buf_ += e.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     buf_ += '\n';
     if (buf_.size() > 64 * 1024) flush();
   }
@@ -47,14 +47,14 @@ struct prepared {
 
 prepared prepare(const char* scenario_json, const char* options_json) {
   prepared p;
-  nlohmann::json doc = nlohmann::json::parse(scenario_json, nullptr, false);
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(scenario_json, nullptr, false);
   if (doc.is_discarded()) {
     p.json_ok = false;
     p.json_error = "the scenario is not valid JSON";
     return p;
   }
   p.parsed = aio::scenario::parse_scenario(doc);
-  nlohmann::json opt = nlohmann::json::parse(options_json ? options_json : "{}", nullptr, false);
+  nlohmann::ordered_json opt = nlohmann::ordered_json::parse(options_json ? options_json : "{}", nullptr, false);
   if (opt.is_object()) {
     if (opt.contains("clock") && opt["clock"].is_string()) p.options.clock = opt["clock"].get<std::string>();
     if (opt.contains("speed") && opt["speed"].is_number()) p.options.speed = opt["speed"].get<double>();

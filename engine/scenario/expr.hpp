@@ -16,7 +16,7 @@
 
 namespace aio::scenario {
 
-using value = nlohmann::json;
+using value = nlohmann::ordered_json;
 
 /// An error in an expression; `column` is 1-based within the expression text.
 class expr_error : public std::runtime_error {

@@ -45,6 +45,13 @@ std::string error_type(const std::exception_ptr& e) {
 }
 
 value error_value(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const exception_group& g) {  // str() of a Python ExceptionGroup
+    std::size_t n = g.exceptions().size();
+    return value{{"error", "ExceptionGroup"}, {"message", g.message() + " (" + std::to_string(n) + " sub-exception" + (n == 1 ? ")" : "s)")}};
+  } catch (...) {
+  }
   std::string text = describe_error(e), type = error_type(e);
   std::string msg = text.rfind(type + ": ", 0) == 0 ? text.substr(type.size() + 2) : (text == type ? "" : text);
   return value{{"error", type}, {"message", msg}};
@@ -294,7 +301,7 @@ void emit_diagnostics(const std::vector<diagnostic>& ds, trace_sink& sink) {
     sink.emit(value{{"type", "diagnostic"}, {"t", 0}, {"severity", d.severity == diagnostic::level::error ? "error" : "warning"}, {"message", d.message}, {"pointer", d.pointer}});
 }
 
-int run_document(const nlohmann::json& doc, const run_options& opt, trace_sink& sink) {
+int run_document(const nlohmann::ordered_json& doc, const run_options& opt, trace_sink& sink) {
   auto parsed = parse_scenario(doc);
   emit_diagnostics(parsed.diagnostics, sink);
   if (!parsed.ok()) {

@@ -89,7 +89,7 @@ class runner {
 
 /// Validate and run a scenario document to the end; diagnostics and events go to `sink`.
 /// Returns 0 ok, 1 invalid scenario, 2 failed run.
-int run_document(const nlohmann::json& doc, const run_options& opt, trace_sink& sink);
+int run_document(const nlohmann::ordered_json& doc, const run_options& opt, trace_sink& sink);
 
 /// Emit the diagnostics of a parse as `diagnostic` events.
 void emit_diagnostics(const std::vector<diagnostic>& ds, trace_sink& sink);

@@ -93,7 +93,7 @@ struct parse_result {
 
 /// Check and convert a scenario document (already parsed from YAML or JSON). Never throws:
 /// every problem becomes a diagnostic.
-parse_result parse_scenario(const nlohmann::json& doc);
+parse_result parse_scenario(const nlohmann::ordered_json& doc);
 
 /// Parse a duration: a number of seconds, or a string like "250ms", "1.5s", "2m", "1h".
 /// Returns seconds, or nullopt (with `error` set) if it is not a duration.

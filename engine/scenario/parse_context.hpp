@@ -9,7 +9,7 @@
 
 namespace aio::scenario {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// JSON pointer helpers: ptr("/tasks", "a/b") == "/tasks/a~1b".
 std::string ptr(const std::string& base, const std::string& key);

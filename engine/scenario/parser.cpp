@@ -374,7 +374,7 @@ std::optional<std::string> parse_context::object(const json& v, const std::strin
   return n;
 }
 
-parse_result parse_scenario(const nlohmann::json& doc) {
+parse_result parse_scenario(const nlohmann::ordered_json& doc) {
   parse_context pc;
   parse_result out;
   auto& sc = out.value;

@@ -263,27 +263,27 @@ class program_writer {
     for (auto& [n, v] : sc.shared) shared_.insert(writer().name(n));
   }
 
-  /// `async def name(params):` with its body at `depth` (0: a function, 1: a method).
-  std::string function(const std::string& head, const std::vector<std::string>& params, const block& steps, int depth,
-                       const std::string& first_line = {}) {
+  /// `head` (an `async def ...:` line) and the body `write` puts in a writer() one level in,
+  /// with a `global` statement for the shared variables the body assigns (params excepted).
+  template <class Write>
+  std::string function(const std::string& head, const std::vector<std::string>& params, Write write) {
     py_writer w = writer();
-    for (int i = 0; i < depth; ++i) w.indent();
     w.indent();
-    if (!first_line.empty()) w.line(first_line);
-    w.dedent();
-    w.body(steps);
+    write(w);
     std::string body = w.text();
     std::set<std::string> locals;
     for (auto& p : params) locals.insert(w.name(p));
     std::string globals;
     for (auto& n : assigned_names(body))
       if (shared_.count(n) && !locals.count(n)) globals += (globals.empty() ? "" : ", ") + n;
-    std::string pad(static_cast<std::size_t>(depth + 1) * 4, ' ');
-    if (!globals.empty()) body = pad + "global " + globals + "\n" + body;
+    if (!globals.empty()) {  // after the docstring, if any
+      std::size_t at = body.rfind("    \"\"\"", 0) == 0 ? body.find('\n') + 1 : 0;
+      body.insert(at, "    global " + globals + "\n");
+    }
     needs_.insert(w.needs().begin(), w.needs().end());
     errors_.insert(w.custom_errors().begin(), w.custom_errors().end());
     code_ += body;
-    return std::string(static_cast<std::size_t>(depth) * 4, ' ') + head + "\n" + body;
+    return head + "\n" + body;
   }
 
   py_writer writer() const {
@@ -383,17 +383,33 @@ std::string export_python(const scenario& sc) {
   // Bodies first: they decide which helpers and classes the program needs.
   std::string contexts;
   for (auto& [n, c] : sc.contexts) {
-    contexts += "\n\nclass " + names.name(n) + ":\n";
-    contexts += "    \"\"\"The `" + n + "` context: enter steps, then exit steps (which see `error`).\"\"\"\n\n";
-    contexts += pw.function("async def __aenter__(self):", {}, c.enter, 1) + "\n";
-    contexts += pw.function("async def __aexit__(self, exc_type, exc, tb):", {"error"}, c.exit, 1,
-                            "error = err_value(exc) if exc is not None else None");
+    // An async generator: enter steps, `yield value` (what `as` gets), then exit steps that see
+    // the body's exception as `error` (None when it ended normally) before it propagates.
+    contexts += "\n\n@contextlib.asynccontextmanager\n" + pw.function("async def " + names.name(n) + "():", {}, [&](py_writer& w) {
+      w.line("\"\"\"The `" + n + "` context: `async with " + names.name(n) + "() as value:`.\"\"\"");
+      for (auto& s : c.enter) s->to_python(w);
+      w.line("error = None");
+      w.line("try:");
+      w.indent();
+      w.line("yield " + (c.value ? w.value(*c.value) : std::string("None")));
+      w.dedent();
+      w.line("except BaseException as exc:");
+      w.indent();
+      w.line("error = err_value(exc)");
+      w.line("raise");
+      w.dedent();
+      w.line("finally:");
+      w.body(c.exit);
+    });
   }
   std::string tasks;
   auto write_task = [&](const task_def& t) {
     std::string params;
     for (auto& p : t.params) params += (params.empty() ? "" : ", ") + names.name(p);
-    tasks += "\n\n" + pw.function("async def " + names.task_name(t.name) + "(" + params + "):", t.params, t.steps, 0);
+    tasks += "\n\n" + pw.function("async def " + names.task_name(t.name) + "(" + params + "):", t.params, [&](py_writer& w) {
+      if (t.steps.empty()) w.line("pass");
+      for (auto& s : t.steps) s->to_python(w);
+    });
   };
   for (auto& [n, t] : sc.tasks)
     if (n != sc.main) write_task(t);
@@ -405,6 +421,7 @@ std::string export_python(const scenario& sc) {
   std::set<std::string> used = pw.helpers_used(server_table + contexts);
 
   std::set<std::string> imports = {"asyncio"};
+  if (!sc.contexts.empty()) imports.insert("contextlib");
   for (auto& h : prelude())
     if (used.count(h.name)) imports.insert(h.imports.begin(), h.imports.end());
 
@@ -424,7 +441,7 @@ std::string export_python(const scenario& sc) {
   return out;
 }
 
-python_export export_python_document(const nlohmann::json& doc) {
+python_export export_python_document(const nlohmann::ordered_json& doc) {
   python_export out;
   auto parsed = parse_scenario(doc);
   out.diagnostics = parsed.diagnostics;

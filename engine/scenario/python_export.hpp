@@ -50,6 +50,6 @@ struct python_export {
   std::vector<diagnostic> diagnostics;
   bool ok() const noexcept { return !program.empty(); }
 };
-python_export export_python_document(const nlohmann::json& doc);
+python_export export_python_document(const nlohmann::ordered_json& doc);
 
 }  // namespace aio::scenario

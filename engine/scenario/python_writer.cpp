@@ -64,7 +64,7 @@ std::string py_writer::name(const std::string& n) {
   std::string out;
   for (char c : n) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
-  if (k_reserved.count(out) || tasks_.count(out)) out += "_";
+  if (k_reserved.count(out)) out += "_";
   return out;
 }
 

@@ -33,12 +33,14 @@ class py_writer {
   std::string display(const templ& t);
   /// A Python expression for an expression in the scenario's expression language.
   std::string expr(const expr& e);
-  /// A Python identifier for a scenario variable, handle or object (keywords, builtins, helper
-  /// names and task function names get a trailing underscore).
+  /// A Python identifier for a scenario variable, handle, object or task (keywords, builtins
+  /// and helper names get a trailing underscore). A variable named like a task shadows the task
+  /// function inside that function: a known limit of the export.
   std::string name(const std::string& scenario_name);
-  /// The Python function name of a scenario task.
+  /// The Python function name of a scenario task: name(), except that `main` stays `main`.
   std::string task_name(const std::string& scenario_task);
-  /// Task names, which variables must not shadow (set by the exporter before writing bodies).
+  /// The task function names (set by the exporter before writing bodies): no exception class
+  /// may take one of them.
   void set_task_names(const std::set<std::string>& tasks) { tasks_ = tasks; }
   /// The Python class for an exception type named in the scenario: a builtin (ValueError),
   /// asyncio's (asyncio.CancelledError, asyncio.QueueEmpty), or a class the exporter declares

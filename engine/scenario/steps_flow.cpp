@@ -153,6 +153,7 @@ struct raise_step final : step_node {
   templ what;
   coro<void> run(exec_context& cx, frame& f) const override {
     auto [type, msg] = split_error(to_display(cx.eval(what, f, pointer + "/raise")));
+    if (type == "CancelledError") throw cancelled_error(msg);  // raising it cancels, as in Python
     throw scenario_raise(type, msg);
   }
   void to_python(py_writer& py) const override {

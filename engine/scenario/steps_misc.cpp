@@ -86,7 +86,7 @@ struct fetch_step final : step_node {
     if (srv.jitter > 0) latency += std::floor(cx.rng.next() * srv.jitter * 1000.0) / 1000.0;
     co_await aio::sleep(latency);
     value resp{{"status", r.status}, {"body", r.body}, {"url", "sim://" + server + p}};
-    auto parsed = nlohmann::json::parse(r.body, nullptr, false);
+    auto parsed = nlohmann::ordered_json::parse(r.body, nullptr, false);
     if (!parsed.is_discarded()) resp["json"] = parsed;
     if (!as.empty()) cx.assign(f, as, std::move(resp));
   }

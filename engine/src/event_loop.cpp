@@ -1,8 +1,13 @@
 #include "aio/event_loop.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <mutex>
 
+#include "aio/debug.hpp"
 #include "aio/detail/platform.hpp"
 #include "aio/future.hpp"
 #include "aio/observer.hpp"
@@ -12,6 +17,8 @@ namespace aio {
 
 namespace {
 thread_local event_loop* t_current = nullptr;
+// Loops alive on this thread: a future that outlives its loop must not report to it.
+thread_local std::vector<const event_loop*> t_alive;
 
 std::string describe_exception(const std::exception_ptr& e) {
   if (!e) return {};
@@ -27,11 +34,33 @@ std::string describe_exception(const std::exception_ptr& e) {
 }
 }  // namespace
 
-event_loop::event_loop(std::unique_ptr<aio::clock> clk) : clock_(std::move(clk)) {
+// Callbacks posted from other threads. `out` counts remote work begun and not yet posted back;
+// `nonempty` mirrors !items.empty() so the loop thread can test it without taking the lock.
+struct event_loop::remote_inbox {
+  std::mutex mu;
+  std::condition_variable idle;  // notified when `out` drops to zero
+  std::vector<ready_item> items;
+  std::atomic<bool> nonempty{false};
+  int out = 0;
+};
+
+event_loop::event_loop(std::unique_ptr<aio::clock> clk) : clock_(std::move(clk)), inbox_(new remote_inbox) {
   if (!clock_) clock_ = make_virtual_clock();
+  t_alive.push_back(this);
+}
+
+bool event_loop::alive(const event_loop* l) noexcept {
+  return std::find(t_alive.begin(), t_alive.end(), l) != t_alive.end();
 }
 
 event_loop::~event_loop() {
+  // Work lent to other threads comes back here; wait for it so no worker outlives the loop,
+  // then drop what it posted along with the ready queue.
+  {
+    std::unique_lock<std::mutex> lk(inbox_->mu);
+    inbox_->idle.wait(lk, [this] { return inbox_->out == 0; });
+  }
+  drain_remote();
   // Tasks still pending when the loop goes away are destroyed and reported, as asyncio's
   // Task.__del__ does ("Task was destroyed but it is pending!"). Destroying a coroutine frame
   // releases what it held, which may free other tasks, so restart from the head each time.
@@ -54,6 +83,7 @@ event_loop::~event_loop() {
     if (tasks_head_ == keep.get()) unregister_task(*keep);
   }
   t_current = saved;
+  if (auto it = std::find(t_alive.begin(), t_alive.end(), this); it != t_alive.end()) t_alive.erase(it);
 }
 
 event_loop* event_loop::current() noexcept { return t_current; }
@@ -73,7 +103,7 @@ void event_loop::run_handle(void* p) {
     h->run();
   } catch (...) {
     auto& loop = *t_current;
-    loop.call_exception_handler({"Exception in callback", std::current_exception(), nullptr, nullptr});
+    loop.call_exception_handler({"Exception in callback", std::current_exception(), nullptr, nullptr, h.get()});
   }
 }
 
@@ -82,6 +112,41 @@ handle_ref event_loop::call_soon(std::function<void()> f) {
   h->add_ref();  // the ready queue's reference
   post(&event_loop::run_handle, h.get(), &event_loop::drop_handle);
   return h;
+}
+
+// ---- other threads ----
+
+void event_loop::push_remote(ready_item it, bool ends_remote) noexcept {
+  {
+    std::lock_guard<std::mutex> lk(inbox_->mu);
+    inbox_->items.push_back(it);
+    inbox_->nonempty.store(true, std::memory_order_release);
+    if (ends_remote && --inbox_->out == 0) inbox_->idle.notify_all();
+  }
+  // The loop may be gone from here on (ends_remote): platform::wake is process-wide.
+  detail::platform::wake();
+}
+
+void event_loop::call_soon_threadsafe(std::function<void()> f) {
+  auto* h = new detail::function_handle<handle>(std::move(f));
+  h->add_ref();  // the queue's reference, handed to the loop thread with the entry
+  push_remote({&event_loop::run_handle, h, &event_loop::drop_handle}, false);
+}
+
+void event_loop::begin_remote() {
+  std::lock_guard<std::mutex> lk(inbox_->mu);
+  ++inbox_->out;
+}
+
+void event_loop::post_remote(void (*fn)(void*), void* arg, void (*drop)(void*)) noexcept {
+  push_remote({fn, arg, drop}, true);
+}
+
+void event_loop::drain_remote() {
+  std::lock_guard<std::mutex> lk(inbox_->mu);
+  for (auto& it : inbox_->items) ready_.push_back(it);
+  inbox_->items.clear();
+  inbox_->nonempty.store(false, std::memory_order_relaxed);
 }
 
 timer_ref event_loop::call_later(double delay, std::function<void()> f) { return call_at(time() + delay, std::move(f)); }
@@ -177,12 +242,15 @@ void event_loop::heap_remove(timer_handle* t) {
 }
 
 double event_loop::next_deadline() const noexcept {
-  if (!ready_.empty()) return time();
+  if (!ready_.empty() || inbox_->nonempty.load(std::memory_order_acquire)) return time();
   if (!timers_.empty()) return timers_[0]->when_;
   return never;
 }
 
 // ---- one iteration ----
+//
+// Phase 0, other threads. Callbacks posted with call_soon_threadsafe join the ready queue first:
+// asyncio appends them to _ready while select() waits, so they precede this pass's due timers.
 //
 // Phase 1, due timers. Every timer whose deadline has passed moves to the END of the ready queue,
 // in (when, seq) order: callbacks queued by the previous pass run before them, as in asyncio's
@@ -199,6 +267,7 @@ double event_loop::run_once() {
   t_current = this;
   running_ = true;
 
+  if (inbox_->nonempty.load(std::memory_order_acquire)) drain_remote();
   const double now = time();
   while (!timers_.empty() && timers_[0]->when_ <= now) {
     timer_handle* t = heap_pop();  // its heap reference moves to the ready queue
@@ -209,23 +278,37 @@ double event_loop::run_once() {
   std::size_t ntodo = ready_.size();
   while (ntodo-- > 0) {
     ready_item it = ready_.pop_front();
-    if (debug_) {
-      double t0 = detail::platform::monotonic_seconds();
+    if (debug_)
+      run_debug(it);
+    else
       it.fn(it.arg);
-      double dt = detail::platform::monotonic_seconds() - t0;
-      if (dt >= slow_callback_duration) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "Executing callback took %.3f seconds", dt);
-        call_exception_handler({buf, nullptr, current_task_, nullptr});
-      }
-    } else {
-      it.fn(it.arg);
-    }
   }
 
   running_ = false;
   t_current = saved;
   return next_deadline();
+}
+
+// Debug mode: time the callback on the platform's real clock (the virtual clock stands still
+// while callbacks run) and report it if slow, naming it the way asyncio's _format_handle does.
+void event_loop::run_debug(ready_item it) {
+  // A task step may drop the task's last reference: keep it to name it afterwards. Anything
+  // else is described before it runs, while `arg` is surely alive.
+  detail::ref_ptr<task_base> task;
+  std::string what;
+  if (task_base::is_step_callback(it.fn))
+    task = detail::ref_ptr<task_base>(static_cast<task_base*>(it.arg));
+  else if (it.fn == &event_loop::run_handle)
+    what = debug::handle_repr(*static_cast<handle*>(it.arg));
+  else
+    what = "<Handle>";
+  double t0 = detail::platform::monotonic_seconds();
+  it.fn(it.arg);
+  double dt = detail::platform::monotonic_seconds() - t0;
+  if (dt >= slow_callback_duration) {
+    if (task) what = debug::task_repr(*task);
+    call_exception_handler({debug::slow_callback_message(what, dt), nullptr, task.get(), nullptr});
+  }
 }
 
 void event_loop::run_until_done(future_base& f) {
@@ -284,24 +367,36 @@ std::vector<task_base*> event_loop::all_tasks() const {
 
 // ---- error reporting ----
 
+// asyncio's call_exception_handler, with its two layers of protection: a custom handler that
+// throws is reported through the default one, and a default handler (or log sink) that throws
+// is reported on stderr; nothing escapes (reports are made from destructors too).
 void event_loop::call_exception_handler(const error_context& ctx) {
   if (observer_) observer_->on_report(ctx);
-  if (!handler_) {
-    default_exception_handler(ctx);
-    return;
-  }
   try {
-    handler_(*this, ctx);
+    if (!handler_) {
+      default_exception_handler(ctx);
+      return;
+    }
+    try {
+      handler_(*this, ctx);
+    } catch (...) {
+      default_exception_handler(
+          {"Unhandled error in exception handler", std::current_exception(), ctx.task, ctx.future, ctx.handle, &ctx});
+    }
   } catch (...) {
-    default_exception_handler({"Unhandled error in exception handler", std::current_exception(), ctx.task, ctx.future});
+    std::fprintf(stderr, "aio: Exception in default exception handler\n");
   }
 }
 
 void event_loop::default_exception_handler(const error_context& ctx) {
-  std::string line = ctx.message;
+  std::string line = ctx.message.empty() ? std::string("Unhandled exception in event loop") : ctx.message;
+  if (ctx.context) line += " context: " + ctx.context->message;
   if (ctx.task) line += " task: " + ctx.task->name();
   if (ctx.exception) line += " exception: " + describe_exception(ctx.exception);
-  std::fprintf(stderr, "aio: %s\n", line.c_str());
+  if (log_sink_)
+    log_sink_(line);
+  else
+    std::fprintf(stderr, "aio: %s\n", line.c_str());
 }
 
 }  // namespace aio

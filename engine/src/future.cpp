@@ -20,8 +20,22 @@ void drop_function_callback(void* p) { delete static_cast<function_callback*>(p)
 }  // namespace
 
 future_base::~future_base() {
+  report_unretrieved_("Future", nullptr);
   for (auto& cb : callbacks_)
     if (cb.drop) cb.drop(cb.arg);
+}
+
+void future_base::report_unretrieved_(const char* kind, task_base* t) noexcept {
+  if (st_ != status::finished || !exc_ || retrieved_) return;
+  retrieved_ = true;
+  if (!event_loop::alive(loop_)) return;  // the future outlived its loop: nobody to tell
+  // A handler that takes and drops a reference must not delete this a second time: the count
+  // is dead from here on, so pin it (the handler must not keep a reference past its return).
+  add_ref();
+  try {
+    loop_->call_exception_handler({std::string(kind) + " exception was never retrieved", exc_, t, this});
+  } catch (...) {  // out of memory building the message: nothing sensible left to do
+  }
 }
 
 const std::string& future_base::cancel_message() const noexcept { return cancel_msg_ ? *cancel_msg_ : k_empty; }

@@ -8,6 +8,7 @@ task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_p
     : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), name_(std::move(name)), id_(loop.next_task_id()) {}
 
 task_base::~task_base() {
+  report_unretrieved_("Task", this);  // before ~future_base, while this is still a task
   // The last reference went while the task was pending (its step or wake-up was dropped).
   if (top_) destroy_frame_();
 }

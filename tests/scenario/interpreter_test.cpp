@@ -9,7 +9,7 @@
 #include "scenario/interpreter.hpp"
 
 using namespace aio::scenario;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 struct result {

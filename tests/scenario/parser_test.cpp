@@ -6,7 +6,7 @@
 #include "scenario/model.hpp"
 
 using namespace aio::scenario;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 diagnostic only_error(const char* text) {

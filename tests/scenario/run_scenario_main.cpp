@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   std::ifstream in(file);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+  auto doc = nlohmann::ordered_json::parse(ss.str(), nullptr, false);
   if (!in || doc.is_discarded()) {
     std::cerr << "not JSON: " << file << "\n";
     return 1;

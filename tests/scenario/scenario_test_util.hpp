@@ -9,7 +9,7 @@ namespace aio::scenario::testing {
 
 struct result {
   int code;
-  std::vector<nlohmann::json> events;
+  std::vector<nlohmann::ordered_json> events;
   /// "[ms] task text" for each print event.
   std::vector<std::string> prints() const {
     std::vector<std::string> out;
@@ -24,19 +24,19 @@ struct result {
       if (e["type"] == "print") out.push_back(e["text"].get<std::string>());
     return out;
   }
-  std::vector<nlohmann::json> of(const std::string& type) const {
-    std::vector<nlohmann::json> out;
+  std::vector<nlohmann::ordered_json> of(const std::string& type) const {
+    std::vector<nlohmann::ordered_json> out;
     for (auto& e : events)
       if (e["type"] == type) out.push_back(e);
     return out;
   }
 };
 
-inline result run_json(const nlohmann::json& doc, run_options opt = {}) {
+inline result run_json(const nlohmann::ordered_json& doc, run_options opt = {}) {
   vector_sink sink;
   int code = run_document(doc, opt, sink);
   return {code, sink.events};
 }
-inline result run_text(const char* json_text) { return run_json(nlohmann::json::parse(json_text)); }
+inline result run_text(const char* json_text) { return run_json(nlohmann::ordered_json::parse(json_text)); }
 
 }  // namespace aio::scenario::testing

@@ -74,6 +74,19 @@ TEST_CASE("a scenario mistake inside try is not swallowed by except") {
 }
 
 TEST_CASE("flow verbs are validated") {
-  auto bad = parse_scenario(nlohmann::json::parse(R"({"tasks": {"main": [{"if": "x >"}, {"for": "i", "steps": []}, {"try": []}]}})"));
+  auto bad = parse_scenario(nlohmann::ordered_json::parse(R"({"tasks": {"main": [{"if": "x >"}, {"for": "i", "steps": []}, {"try": []}]}})"));
   CHECK(bad.diagnostics.size() == 4);  // bad expression + missing then, missing in, try without except/finally
+}
+
+TEST_CASE("set assigns in the order written, and raise CancelledError cancels the task") {
+  auto r = run_text(R"({"tasks": {
+    "quitter": [{"raise": "CancelledError: giving up"}],
+    "main": [{"set": {"total": 5, "average": "{total / 5}"}}, {"print": "{average}"},
+             {"spawn": "quitter", "as": "q"}, {"try": [{"await": "q"}], "except": [{"error": "CancelledError", "as": "e", "steps": [{"print": "{e.message}"}]}]}]}})");
+  CHECK(r.code == 0);
+  CHECK(r.texts() == strings{"1", "giving up"});
+  bool cancelled = false;
+  for (auto& t : r.of("task"))
+    if (t["task"] == "q" && t["state"] == "cancelled") cancelled = true;
+  CHECK(cancelled);
 }

@@ -23,9 +23,9 @@ std::string with(const char* text, const std::string& which) {
 }  // namespace
 
 TEST_CASE("the lost-update race: without a lock updates are lost, with one they are not") {
-  auto unsafe = run_json(nlohmann::json::parse(with(k_counter, "unsafe")));
+  auto unsafe = run_json(nlohmann::ordered_json::parse(with(k_counter, "unsafe")));
   CHECK(unsafe.texts() == strings{"count=3 at 30"});
-  auto safe = run_json(nlohmann::json::parse(with(k_counter, "safe")));
+  auto safe = run_json(nlohmann::ordered_json::parse(with(k_counter, "safe")));
   CHECK(safe.texts() == strings{"count=9 at 90"});
 }
 
@@ -76,12 +76,12 @@ TEST_CASE("queues: bounded put blocks, join waits for task_done, priority and li
 }
 
 TEST_CASE("objects are declared, named uniquely and used by the right steps") {
-  auto r = parse_scenario(nlohmann::json::parse(R"({"locks": ["db", "go"], "events": ["go"], "queues": {"q": {"kind": "ring"}}, "tasks": {"main": [
+  auto r = parse_scenario(nlohmann::ordered_json::parse(R"({"locks": ["db", "go"], "events": ["go"], "queues": {"q": {"kind": "ring"}}, "tasks": {"main": [
     {"lock": "bd", "steps": []}, {"set_event": "q"}, {"put": "q"}]}})"));
   strings msgs;
   for (auto& d : r.diagnostics) msgs.push_back(d.pointer + " " + d.message);
   REQUIRE(msgs.size() == 5);
-  CHECK(msgs[0].find("/locks/1 'go' is already declared (event)") == 0);  // keys are read in sorted order
+  CHECK(msgs[0].find("/events/0 'go' is already declared (lock)") == 0);  // keys are read in document order
   CHECK(msgs[1].find("/queues/q/kind") == 0);
   CHECK(msgs[2].find("put needs `item:`") != std::string::npos);
   CHECK(msgs[3].find("/tasks/main/0/lock no lock named 'bd': did you mean 'db'?") == 0);

@@ -5,7 +5,11 @@
 // trampoline through the ready queue (one loop pass), so 100,000-deep recursion cannot overflow
 // the native or the JS stack. Symmetric transfer is not used (see docs/design.md).
 #pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <exception>
+#include <new>
 #include <optional>
 #include <utility>
 
@@ -25,7 +29,25 @@ inline constexpr int kInlineDepth = 48;
 /// Current nesting of inline resumptions on this thread.
 int& inline_depth() noexcept;
 
-struct coro_promise_base {
+/// Live coroutine frames of every engine coroutine type (coro, generator), for leak checks
+/// (aio/debug.hpp's live_coroutine_frames()). Always compiled in: one relaxed increment per frame.
+inline std::atomic<std::int64_t> g_live_frames{0};
+
+/// Base of every engine promise: the frame allocation goes through here to be counted.
+struct frame_counted {
+  static void* operator new(std::size_t n) {
+    void* p = ::operator new(n);
+    g_live_frames.fetch_add(1, std::memory_order_relaxed);
+    return p;
+  }
+  static void operator delete(void* p, std::size_t n) noexcept {
+    g_live_frames.fetch_sub(1, std::memory_order_relaxed);
+    (void)n;  // (sized ::operator delete is not declared by clang without -fsized-deallocation)
+    ::operator delete(p);
+  }
+};
+
+struct coro_promise_base : frame_counted {
   std::exception_ptr exc;
   coro_handle<> continuation;  // the awaiting coroutine (none for a task's top coroutine)
   bool inline_start = false;   // true while the awaiter's await_suspend is still on the stack

@@ -29,6 +29,9 @@ struct error_context {
   std::exception_ptr exception;   // may be null
   task_base* task = nullptr;      // the task concerned, if any
   future_base* future = nullptr;  // the future concerned, if any
+  aio::handle* handle = nullptr;  // the callback concerned ("Exception in callback"), if any
+  /// "Unhandled error in exception handler": the report the custom handler failed on.
+  const error_context* context = nullptr;
 };
 
 /// Thrown by run_until_complete when nothing is ready, no timer is pending, no external work is
@@ -51,6 +54,9 @@ class event_loop {
   static event_loop* current() noexcept;
   /// current() or, failing that, throws std::runtime_error("no running event loop").
   static event_loop& running();
+  /// Whether `l` is a loop not yet destroyed on this thread (reports from futures that outlive
+  /// their loop are dropped).
+  static bool alive(const event_loop* l) noexcept;
 
   aio::clock& clock() noexcept { return *clock_; }
   double time() const noexcept { return clock_->now(); }
@@ -82,6 +88,19 @@ class event_loop {
   void release_external() noexcept { --external_; }
   bool has_external() const noexcept { return external_ > 0; }
 
+  // ---- other threads ----
+  /// asyncio's call_soon_threadsafe: the entry point other threads may call while the loop
+  /// exists. `f` runs on the loop thread in the next pass (before that pass's due timers, as
+  /// in asyncio); a real-clock wait in progress is cut short (platform::wake).
+  void call_soon_threadsafe(std::function<void()> f);
+  /// Engine form, for work lent to another thread (executor jobs): call begin_remote() on the
+  /// loop thread before handing the work over; the other thread ends it with post_remote(),
+  /// whose fn(arg) then runs on the loop thread, and must not touch the loop afterwards. The
+  /// destructor waits for remote work still out, so a worker never outlives its loop (asyncio.run
+  /// likewise waits for the default executor's jobs in shutdown_default_executor).
+  void begin_remote();
+  void post_remote(void (*fn)(void*), void* arg, void (*drop)(void*)) noexcept;
+
   task_base* current_task() const noexcept { return current_task_; }
   /// Tasks not yet done, in creation order.
   std::vector<task_base*> all_tasks() const;
@@ -90,12 +109,21 @@ class event_loop {
   aio::observer* observer() const noexcept { return observer_; }
 
   using exception_handler = std::function<void(event_loop&, const error_context&)>;
-  /// nullptr restores the default handler (prints to stderr).
+  /// nullptr restores the default handler (writes to the log sink).
   void set_exception_handler(exception_handler h) { handler_ = std::move(h); }
+  /// The custom handler, or an empty function when the default one is in use.
+  const exception_handler& get_exception_handler() const noexcept { return handler_; }
+  /// Calls the handler; if it throws, the default handler reports "Unhandled error in
+  /// exception handler" with the thrown exception and the original report as `context`.
   void call_exception_handler(const error_context& ctx);
+  /// Formats the report as one log entry (asyncio's default handler, which logs at ERROR).
   void default_exception_handler(const error_context& ctx);
+  /// Where the default handler's entries go (asyncio's logger). nullptr: stderr.
+  using log_sink = std::function<void(const std::string& entry)>;
+  void set_log_sink(log_sink s) { log_sink_ = std::move(s); }
 
-  /// Debug mode: report callbacks that run longer than slow_callback_duration seconds.
+  /// Debug mode: report callbacks that run for at least slow_callback_duration seconds of real
+  /// (platform) time, as "Executing <Task pending name='t'> took 0.150 seconds" (aio/debug.hpp).
   void set_debug(bool on) noexcept { debug_ = on; }
   bool debug() const noexcept { return debug_; }
   double slow_callback_duration = 0.1;
@@ -120,6 +148,10 @@ class event_loop {
     void* arg;
     void (*drop)(void*);
   };
+  struct remote_inbox;  // callbacks posted from other threads (mutex-protected)
+  void push_remote(ready_item it, bool ends_remote) noexcept;
+  void drain_remote();
+  void run_debug(ready_item it);
   static void drop_handle(void* h);
   static void run_handle(void* h);
   void heap_push(timer_handle* t);
@@ -139,6 +171,8 @@ class event_loop {
   task_base* tasks_tail_ = nullptr;
   aio::observer* observer_ = nullptr;
   exception_handler handler_;
+  log_sink log_sink_;
+  std::unique_ptr<remote_inbox> inbox_;
   int external_ = 0;
   bool running_ = false;
   bool stopping_ = false;

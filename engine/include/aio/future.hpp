@@ -54,6 +54,9 @@ class future_base : public detail::refcounted {
   void set_exception(std::exception_ptr e);
   /// Throws like result() would, without returning the value.
   void check_result();
+  /// The stored exception (null unless it failed) without marking it retrieved: for reprs and
+  /// inspectors, which must not silence a later "exception was never retrieved" report.
+  const std::exception_ptr& stored_exception() const noexcept { return exc_; }
 
   const std::string& cancel_message() const noexcept;
   /// What a task waiting on this future is suspended on, for observers ("future", "task x", ...).
@@ -75,6 +78,9 @@ class future_base : public detail::refcounted {
   void finish_();
   void cancel_state_(std::string msg);
   void schedule_callbacks_();
+  /// At destruction: "<kind> exception was never retrieved" if it failed and neither result()
+  /// nor exception() was called (asyncio's Future.__del__). Marks it retrieved.
+  void report_unretrieved_(const char* kind, task_base* t) noexcept;
 
   event_loop* loop_;
   status st_ = status::pending;

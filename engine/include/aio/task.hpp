@@ -40,9 +40,15 @@ class task_base : public future_base {
   /// Suspend for exactly one loop pass at `h` (a bare yield, sleep(0), a trampoline).
   void yield_at(detail::coro_handle<> h, bool report = true);
   /// The cancellation to raise at the await being resumed, if any (consumed).
-  std::exception_ptr take_pending() noexcept { return std::exchange(inject_, nullptr); }
+  std::exception_ptr take_pending() noexcept {
+    if (!inject_) return {};  // the common case: no exception_ptr traffic (costly in WASM)
+    return std::exchange(inject_, nullptr);
+  }
   /// Destroy the coroutine of a task that never finished (loop teardown). Reports it.
   void destroy_pending();
+  /// True for the loop callbacks that step a task (their arg is the task_base*): debug mode
+  /// names the task in its slow-callback report.
+  static bool is_step_callback(void (*fn)(void*)) noexcept { return fn == &step_cb || fn == &wakeup_cb; }
 
   task_base* next_in_loop = nullptr;  // event_loop's intrusive list of live tasks
   task_base* prev_in_loop = nullptr;

@@ -1,0 +1,151 @@
+// wait_queue: the one parking lot under every lock, semaphore, event, condition, barrier and
+// queue (trio's _parking_lot.py). A FIFO of waiters, each a pending future plus the task that
+// parked it; waking completes the future with set_result, so wake-ups go through call_soon as in
+// CPython. Cancellation: task::cancel() cancels the parked future; the waiter's ticket removes
+// the entry when it leaves, or when its coroutine frame is destroyed (CPython's `finally: remove`).
+#pragma once
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aio/event_loop.hpp"
+#include "aio/future.hpp"
+#include "aio/observer.hpp"
+#include "aio/stats.hpp"
+#include "aio/task.hpp"
+
+namespace aio::detail {
+
+/// "Task-3", or "(no task)" for code running outside any task.
+std::string task_label(const task_base* t);
+
+/// The wake-up shapes CPython uses are all here: wake the first / the first n pending entries
+/// and leave them queued (Lock, Semaphore, Condition, Event), or pop until one is pending (Queue).
+class wait_queue {
+ public:
+  class ticket;
+
+  explicit wait_queue(std::string label = {}) : label_(std::move(label)) {}
+  wait_queue(const wait_queue&) = delete;
+  wait_queue& operator=(const wait_queue&) = delete;
+  /// Entries still queued are dropped; their tickets are detached (they no longer touch us).
+  ~wait_queue();
+
+  /// What a task parked here is suspended on (its future's describe()): "lock db", ...
+  const std::string& label() const noexcept { return label_; }
+  void set_label(std::string l) { label_ = std::move(l); }
+
+  /// Append a new pending future for the current task; await the returned ticket.
+  [[nodiscard]] ticket park();
+
+  bool empty() const noexcept { return entries_.empty(); }
+  std::size_t size() const noexcept { return entries_.size(); }
+  /// True when no entry is left that is not cancelled (CPython's `all(w.cancelled() ...)`).
+  bool all_cancelled() const noexcept;
+
+  /// Lock._wake_up_first: complete the first entry's future if it is still pending. The entry
+  /// stays queued until its task runs. Returns true if a future was completed.
+  bool wake_first();
+  /// Semaphore._wake_up_next, Condition.notify(n), Event.set: complete the first `n` pending
+  /// futures, in FIFO order, leaving the entries queued. Returns how many were completed.
+  std::size_t wake(std::size_t n);
+  /// Queue._wakeup_next: pop entries until one is pending and complete it. Returns true if one was.
+  bool pop_wake_one();
+  /// Queue.shutdown: pop every entry, completing those still pending.
+  void pop_wake_all();
+
+  /// Names of the tasks parked here, FIFO; entries already woken stay listed until their task
+  /// runs, cancelled ones are left out (their tasks are about to leave).
+  std::vector<std::string> task_names() const;
+
+  /// A parked waiter: owns the queue entry until it is woken and popped, or leaves. Lives in
+  /// the waiting coroutine's frame; its destructor removes the entry if it is still queued.
+  class ticket {
+   public:
+    ticket(const ticket&) = delete;
+    ticket& operator=(const ticket&) = delete;
+    ~ticket() { leave(); }
+    future_base& future() const noexcept { return *f_; }
+    /// Remove the entry if it is still queued; true if it was (CPython's waiters.remove(fut)).
+    bool leave() noexcept;
+    /// Cancel the future if still pending (Queue's `getter.cancel()  # just in case`).
+    void cancel() { f_->cancel(); }
+    aio::future<void>::awaiter operator co_await() const noexcept { return {{f_.get()}, f_}; }
+
+   private:
+    friend class wait_queue;
+    explicit ticket(wait_queue& q);
+    wait_queue* q_;  // non-null exactly while our entry is in q_->entries_
+    ref_ptr<future_base> f_;
+  };
+
+ private:
+  struct entry {
+    ref_ptr<future_base> fut;
+    task_base* task;  // the parked task (alive: its frame holds the ticket that holds the entry)
+    ticket* owner;
+  };
+  static void complete(future_base& f);
+  void pop_front_();
+
+  std::deque<entry> entries_;
+  std::string label_;
+};
+
+/// "kind" or "kind name": the default label of a primitive's waiters.
+inline std::string kind_label(const char* kind, const std::string& name) {
+  return name.empty() ? std::string(kind) : std::string(kind) + " " + name;
+}
+
+/// Send `op` with p.stats() to the running loop's observer, if one is attached and p is observed.
+template <class P>
+void report(const P& p, const char* op) {
+  if (!p.observed()) return;
+  event_loop* loop = event_loop::current();
+  if (!loop) return;
+  if (observer* o = loop->observer()) {
+    primitive_stats s = p.stats();
+    o->on_primitive({op, loop->current_task(), s});
+  }
+}
+
+/// A failure inside a destructor (a guard's release) goes to the loop's exception handler.
+void report_guard_error(std::exception_ptr e);
+
+/// Holds a lock, semaphore or condition from scoped() until destroyed (or release()d early):
+/// C++'s `async with`. Move-only.
+template <class P>
+class [[nodiscard]] release_guard {
+ public:
+  explicit release_guard(P& p) noexcept : p_(&p) {}
+  release_guard(release_guard&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  release_guard& operator=(release_guard&& o) noexcept {
+    if (this != &o) {
+      reset_();
+      p_ = std::exchange(o.p_, nullptr);
+    }
+    return *this;
+  }
+  ~release_guard() { reset_(); }
+  bool owns() const noexcept { return p_ != nullptr; }
+  /// Release now (may throw what P::release throws).
+  void release() {
+    if (P* p = std::exchange(p_, nullptr)) p->release();
+  }
+
+ private:
+  void reset_() noexcept {
+    if (!p_) return;
+    try {
+      std::exchange(p_, nullptr)->release();
+    } catch (...) {
+      report_guard_error(std::current_exception());
+    }
+  }
+  P* p_;
+};
+
+}  // namespace aio::detail

@@ -1,0 +1,214 @@
+// queue<T>, priority_queue<T>, lifo_queue<T>: asyncio.Queue / PriorityQueue / LifoQueue (3.11) with
+// 3.13's shutdown(). maxsize <= 0 is unbounded. Blocked getters/putters are woken one at a time,
+// FIFO, and re-check when they run (no strict handoff). Cancellation never loses an item: a woken
+// waiter that is cancelled wakes the next in line. shutdown(): puts raise queue_shut_down, gets
+// raise once empty (at once if immediate, which drops the items as task_done), blocked tasks wake.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aio/coro.hpp"
+#include "aio/detail/wait_queue.hpp"
+#include "aio/event.hpp"
+#include "aio/stats.hpp"
+
+namespace aio {
+
+/// put_nowait() on a full queue (QueueFull).
+class queue_full : public std::runtime_error {
+ public:
+  queue_full() : std::runtime_error("QueueFull") {}
+};
+/// get_nowait() on an empty queue (QueueEmpty).
+class queue_empty : public std::runtime_error {
+ public:
+  queue_empty() : std::runtime_error("QueueEmpty") {}
+};
+/// put on a shut-down queue, or get on one that is shut down and empty (QueueShutDown).
+class queue_shut_down : public std::runtime_error {
+ public:
+  queue_shut_down() : std::runtime_error("QueueShutDown") {}
+};
+
+/// What every queue shares, whatever its item type and order.
+class queue_base {
+ public:
+  queue_base(const queue_base&) = delete;
+  queue_base& operator=(const queue_base&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+  /// Also relabels what waiting tasks show: "<kind> <name> get" / "put" / "join".
+  void set_name(std::string n);
+  void set_observed(bool on) noexcept { observed_ = on; }
+  bool observed() const noexcept { return observed_; }
+
+  std::size_t qsize() const noexcept { return size_(); }
+  long maxsize() const noexcept { return maxsize_; }
+  bool empty() const noexcept { return size_() == 0; }
+  bool full() const noexcept { return maxsize_ > 0 && qsize() >= static_cast<std::size_t>(maxsize_); }
+  bool is_shut_down() const noexcept { return shut_down_; }
+  long unfinished_tasks() const noexcept { return unfinished_; }
+
+  /// One item taken by get() is fully processed. Throws std::invalid_argument (ValueError)
+  /// when called more often than items were put.
+  void task_done();
+  /// Wait until every item put has been matched by task_done() (returns at once if so).
+  coro<void> join();
+  /// Refuse puts from now on; see the header comment.
+  void shutdown(bool immediate = false);
+
+  primitive_stats stats() const;
+
+ protected:
+  queue_base(const char* kind, long maxsize, std::string name);
+  ~queue_base() = default;
+
+  /// put()'s `while self.full()` loop: wait for a slot (raises queue_shut_down when shut down).
+  coro<void> wait_for_slot_();
+  /// get()'s `while self.empty()` loop: wait for an item (raises queue_shut_down when shut down).
+  coro<void> wait_for_item_();
+  /// put_nowait()'s checks, before the item is stored.
+  void check_put_() const;
+  /// get_nowait()'s checks, before an item is taken.
+  void check_get_() const;
+  /// After storing an item: count it, wake a getter.
+  void after_put_();
+  /// After taking an item: wake a putter.
+  void after_get_();
+
+ private:
+  virtual std::size_t size_() const noexcept = 0;
+  virtual void drop_one_() = 0;
+
+  const char* kind_;
+  std::string name_;
+  detail::wait_queue getters_;
+  detail::wait_queue putters_;
+  event finished_;  // set while unfinished_ == 0
+  long maxsize_;
+  long unfinished_ = 0;
+  bool shut_down_ = false;
+  bool observed_ = true;
+};
+
+/// A queue of T whose order is given by Store (push, pop, size, clear one).
+template <class T, class Store>
+class basic_queue : public queue_base {
+ public:
+  using value_type = T;
+  explicit basic_queue(long maxsize = 0, std::string name = {}) : queue_base(Store::kind, maxsize, std::move(name)) {}
+
+  /// Wait while full, then store `item`.
+  coro<void> put(T item) {
+    co_await wait_for_slot_();
+    put_nowait(std::move(item));
+  }
+  /// Store `item` now; throws queue_full or queue_shut_down.
+  void put_nowait(T item) {
+    check_put_();
+    store_.push(std::move(item));
+    after_put_();
+  }
+  /// Wait while empty, then take the next item.
+  coro<T> get() {
+    co_await wait_for_item_();
+    co_return get_nowait();
+  }
+  /// Take the next item now; throws queue_empty or queue_shut_down.
+  T get_nowait() {
+    check_get_();
+    T v = store_.pop();
+    after_get_();
+    return v;
+  }
+
+ private:
+  std::size_t size_() const noexcept override { return store_.size(); }
+  void drop_one_() override { store_.pop(); }
+  Store store_;
+};
+
+namespace detail {
+template <class T>
+struct fifo_store {
+  static constexpr const char* kind = "queue";
+  std::deque<T> items;
+  std::size_t size() const noexcept { return items.size(); }
+  void push(T v) { items.push_back(std::move(v)); }
+  T pop() {
+    T v = std::move(items.front());
+    items.pop_front();
+    return v;
+  }
+};
+
+template <class T>
+struct lifo_store {
+  static constexpr const char* kind = "lifo_queue";
+  std::vector<T> items;
+  std::size_t size() const noexcept { return items.size(); }
+  void push(T v) { items.push_back(std::move(v)); }
+  T pop() {
+    T v = std::move(items.back());
+    items.pop_back();
+    return v;
+  }
+};
+
+/// heapq order: the least item by Compare first; equal items in insertion order.
+template <class T, class Compare>
+struct heap_store {
+  static constexpr const char* kind = "priority_queue";
+  struct slot {
+    T item;
+    std::uint64_t seq;
+  };
+  std::vector<slot> items;
+  std::uint64_t next_seq = 0;
+  Compare cmp;
+  // std::*_heap keep the greatest on top: "greater" means later in our order.
+  bool later(const slot& a, const slot& b) const {
+    if (cmp(b.item, a.item)) return true;
+    if (cmp(a.item, b.item)) return false;
+    return a.seq > b.seq;
+  }
+  std::size_t size() const noexcept { return items.size(); }
+  void push(T v) {
+    items.push_back({std::move(v), next_seq++});
+    std::push_heap(items.begin(), items.end(), [this](const slot& a, const slot& b) { return later(a, b); });
+  }
+  T pop() {
+    std::pop_heap(items.begin(), items.end(), [this](const slot& a, const slot& b) { return later(a, b); });
+    T v = std::move(items.back().item);
+    items.pop_back();
+    return v;
+  }
+};
+}  // namespace detail
+
+template <class T>
+class queue : public basic_queue<T, detail::fifo_store<T>> {
+ public:
+  using basic_queue<T, detail::fifo_store<T>>::basic_queue;
+};
+
+template <class T>
+class lifo_queue : public basic_queue<T, detail::lifo_store<T>> {
+ public:
+  using basic_queue<T, detail::lifo_store<T>>::basic_queue;
+};
+
+template <class T, class Compare = std::less<T>>
+class priority_queue : public basic_queue<T, detail::heap_store<T, Compare>> {
+ public:
+  using basic_queue<T, detail::heap_store<T, Compare>>::basic_queue;
+};
+
+}  // namespace aio
