@@ -28,12 +28,12 @@ tasks:
       - print: "done {name}"
   main:
     steps:
-      - set: { t0: now }
+      - set: { t0: "{now}" }
       - await: { call: download, args: { name: a, ms: 300 } }
       - await: { call: download, args: { name: b, ms: 150 } }
       - await: { call: download, args: { name: c, ms: 225 } }
       - print: "sequential took {now - t0} ms"
-      - set: { t1: now }
+      - set: { t1: "{now}" }
       - gather:
           - { call: download, args: { name: a, ms: 300 } }
           - { call: download, args: { name: b, ms: 150 } }
@@ -89,9 +89,9 @@ describe('aio playground page', () => {
       assert.ok(ms >= 0.9 * expected && ms < 3 * expected, `${what} measured ${ms} ms, expected about ${expected} ms`);
     }
     const trace = await terminalText(page);
-    const seq = Number(trace.match(/sequential took (\d+) ms/)?.[1]);
+    const seq = Number(trace.match(/sequential took ([\d.]+) ms/)?.[1]);
     assert.ok(seq >= 675 && seq < 3 * 675, `sequential took ${seq} ms in real mode`);
-    const gather = Number(trace.match(/gather took (\d+) ms/)?.[1]);
+    const gather = Number(trace.match(/gather took ([\d.]+) ms/)?.[1]);
     assert.ok(gather >= 300 && gather < 3 * 300, `gather took ${gather} ms in real mode`);
   });
 
@@ -120,6 +120,18 @@ describe('aio playground page', () => {
     assert.deepEqual(await page.evaluate(() => window.aioPlayground.getMarkers()), []);
     assert.equal(await runAndWait(page), 'ok');
     assert.match(await terminalText(page), /gather took 2000 ms/);
+  });
+
+  test('an engine diagnostic becomes a marker at the line its JSON pointer names', T, async () => {
+    const { page } = site;
+    const text = 'title: unknown step\nmain: main\ntasks:\n  main:\n    steps:\n      - print: "ok"\n      - explode: now\n';
+    await page.evaluate((t) => window.aioPlayground.setSource(t), text);
+    assert.equal(await runAndWait(page), 'invalid');
+    const markers = await page.evaluate(() => window.aioPlayground.getMarkers());
+    assert.ok(markers.length >= 1, 'expected a marker');
+    assert.equal(markers[0].line, 7);
+    assert.match(await terminalText(page), /^\[\s+\d+ms\] error  line 7:\d+: /m);
+    assert.equal(await page.getAttribute('#status', 'data-phase'), 'invalid');
   });
 
   test('Stop ends a long real-clock run, and the next run works', T, async () => {

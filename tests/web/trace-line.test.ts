@@ -81,5 +81,12 @@ describe('task colours', () => {
     const used = new Set(names.map(taskColourIndex));
     expect(used.size).toBeGreaterThanOrEqual(5);
     for (const i of used) expect(i).toBeLessThan(TASK_PALETTE.length);
+    // The gather example's tasks, side by side in one trace, all differ.
+    expect(new Set(['main', 'download', 'download-2', 'download-3'].map(taskColourIndex)).size).toBe(4);
+    expect(new Set(['worker', 'worker-2', 'worker-3'].map(taskColourIndex)).size).toBe(3);
+  });
+
+  it('never use the diagnostics red', () => {
+    for (const [r, g, b] of TASK_PALETTE) expect(r > 200 && g < 120 && b < 120).toBe(false);
   });
 });
