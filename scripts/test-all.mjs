@@ -109,12 +109,39 @@ async function e2e() {
   return { passed: Number(pass[1]), failed };
 }
 
+/** Configure (once) and build a CMake preset that `npm start` does not need, then ctest it. */
+async function presetSuite(preset) {
+  const dir = `build/${preset}`;
+  if (!existsSync(join(ROOT, dir, 'CMakeCache.txt'))) {
+    const c = await run('cmake', ['--preset', preset]);
+    if (c.code !== 0) return { passed: 0, failed: 1, note: `cmake --preset ${preset} failed` };
+  }
+  const b = await run('cmake', ['--build', '--preset', preset]);
+  if (b.code !== 0) return { passed: 0, failed: 1, note: `build of ${preset} failed` };
+  return ctest(dir);
+}
+
+/** A node script that ends with the plain "N passed, N failed" line. */
+async function countingScript(args) {
+  const { code, out } = await run('node', args);
+  const m = [...out.matchAll(/^(\d+) passed, (\d+) failed/gm)].pop();
+  if (!m) return { passed: 0, failed: 1, note: `${args[0]} exited ${code} without a count` };
+  const failed = Number(m[2]);
+  return { passed: Number(m[1]), failed: failed || (code !== 0 ? 1 : 0) };
+}
+
 const SUITES = {
-  native: { title: 'native doctest (ctest build/dev)', fn: () => ctest('build/dev') },
+  native: { title: 'native doctest, g++ (ctest build/dev)', fn: () => ctest('build/dev') },
   wasm: { title: 'WASM doctest under node (ctest build/wasm)', fn: () => ctest('build/wasm') },
   unit: { title: 'JS/TS unit tests (vitest)', fn: unit },
   types: { title: 'TypeScript type-check', fn: types },
+  examples: {
+    title: 'every example runs to its expected end (native runner)',
+    fn: () => countingScript(['tests/examples/run-examples.mjs', 'build/dev/tests/aio-scenario']),
+  },
   e2e: { title: 'end-to-end (Chromium, CLI)', fn: e2e },
+  asan: { title: 'native doctest under ASan + UBSan (build/asan)', fn: () => presetSuite('asan') },
+  clang: { title: 'native doctest, clang 14 (build/clang)', fn: () => presetSuite('clang') },
 };
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);

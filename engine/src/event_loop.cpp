@@ -67,20 +67,25 @@ event_loop::~event_loop() {
   event_loop* saved = t_current;
   t_current = this;
   // Queued callbacks (task steps, wake-ups, handles) hold references: drop them unrun.
-  while (!ready_.empty()) {
-    auto it = ready_.pop_front();
-    if (it.drop) it.drop(it.arg);
-  }
-  auto timers = std::move(timers_);
-  timers_.clear();
-  for (auto* t : timers) {
-    t->heap_index_ = timer_handle::npos;
-    t->release();
-  }
-  while (tasks_head_) {
-    detail::ref_ptr<task_base> keep(tasks_head_);
-    keep->destroy_pending();
-    if (tasks_head_ == keep.get()) unregister_task(*keep);
+  // Destroying a task's frame can queue more (a scoped guard releasing a lock wakes a waiter),
+  // so repeat until the ready queue, the timers and the task list are all empty.
+  for (;;) {
+    while (!ready_.empty()) {
+      auto it = ready_.pop_front();
+      if (it.drop) it.drop(it.arg);
+    }
+    auto timers = std::move(timers_);
+    timers_.clear();
+    for (auto* t : timers) {
+      t->heap_index_ = timer_handle::npos;
+      t->release();
+    }
+    if (!tasks_head_) break;
+    while (tasks_head_) {
+      detail::ref_ptr<task_base> keep(tasks_head_);
+      keep->destroy_pending();
+      if (tasks_head_ == keep.get()) unregister_task(*keep);
+    }
   }
   t_current = saved;
   if (auto it = std::find(t_alive.begin(), t_alive.end(), this); it != t_alive.end()) t_alive.erase(it);
