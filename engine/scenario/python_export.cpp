@@ -55,9 +55,9 @@ def now():
 
 
 def _json(value):
-    """Compact JSON with sorted keys, every number a double (1.0, 1e+16), as the engine writes it."""
+    """Compact JSON, every number a double (1.0, 1e+16), as the engine writes it."""
     if isinstance(value, dict):
-        return "{" + ",".join(_json(str(k)) + ":" + _json(v) for k, v in sorted(value.items())) + "}"
+        return "{" + ",".join(_json(str(k)) + ":" + _json(v) for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_json(v) for v in value) + "]"
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -67,11 +67,13 @@ def _json(value):
         return "null"
     if x == 0:
         return "0.0"  # -0.0 too: the engine has no negative zero
-    mantissa, _, exp = repr(abs(x)).partition("e")
-    whole, _, frac = mantissa.partition(".")
-    digits = (whole + frac).lstrip("0")
-    point = len(whole) + int(exp or 0) - (len(whole + frac) - len(digits))  # decimal point position
-    digits = digits.rstrip("0")
+    for precision in range(17):  # the shortest digits that read back as the same float
+        text = "%.*e" % (precision, abs(x))
+        if float(text) == abs(x):
+            break
+    mantissa, _, exp = text.partition("e")
+    digits = mantissa.replace(".", "").rstrip("0")
+    point = int(exp) + 1  # where the decimal point goes, counted from the first digit
     sign, k = ("-" if x < 0 else ""), len(digits)
     if k <= point <= 15:
         return sign + digits + "0" * (point - k) + ".0"
@@ -124,10 +126,6 @@ def dur(value):
         x += step
     return items
 )PY"},
-      {"each", {}, {}, R"PY(def each(items):
-    """What `for` visits: a list's items, or a map's keys in sorted order."""
-    return sorted(items) if isinstance(items, dict) else items
-)PY"},
       {"rnd_random", {}, {}, R"PY(_rng_state = SEED
 
 
@@ -149,7 +147,8 @@ def rnd_random():
 )PY"},
       {"err_value", {}, {}, R"PY(def err_value(exc):
     """An exception as the scenario sees it: {"error": "ValueError", "message": "bad input"}."""
-    return {"error": type(exc).__name__, "message": str(exc.args[0]) if exc.args else ""}
+    message = str(exc.args[0]) if len(exc.args) == 1 else str(exc)  # KeyError('k') says k, not 'k'
+    return {"error": type(exc).__name__, "message": message}
 )PY"},
       {"outcomes", {"err_value"}, {}, R"PY(def outcomes(results):
     """gather(..., return_exceptions=True) results, with each exception as err_value()."""
@@ -382,7 +381,9 @@ std::string export_python(const scenario& sc) {
 
   // Bodies first: they decide which helpers and classes the program needs.
   std::string contexts;
-  for (auto& [n, c] : sc.contexts) {
+  for (auto& ctx_entry : sc.contexts) {
+    const std::string& n = ctx_entry.first;  // (clang 14: lambdas cannot capture structured bindings)
+    const context_def& c = ctx_entry.second;
     // An async generator: enter steps, `yield value` (what `as` gets), then exit steps that see
     // the body's exception as `error` (None when it ended normally) before it propagates.
     contexts += "\n\n@contextlib.asynccontextmanager\n" + pw.function("async def " + names.name(n) + "():", {}, [&](py_writer& w) {

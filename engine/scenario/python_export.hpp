@@ -12,13 +12,12 @@
 // the text and emits only the helpers used, with their dependencies):
 //   out(v)              print v as `[{fmt(now()):>6}ms] {fmt(v)}` (the print step)
 //   fmt(v)              to_display(): 3 not 3.0, shortest round-trip floats, true/false/null,
-//                       lists/maps as compact JSON with sorted keys and doubles (1.0)
+//                       lists/maps as compact JSON (keys in insertion order, numbers as doubles: 1.0)
 //   now()               ms since the run started on the loop's clock, rounded to the µs (trace_time)
 //   dur(v)              seconds for a duration value: a number, "250ms", "1.5s", "2m", "1h"
 //   idx(i)              an index: integral floats become ints (x[idx(i)])
 //   to_int(x)           int(): truncates numbers and numeric strings
 //   frange(*a)          range() over numbers, as a list (floats allowed)
-//   each(v)             a list as it is, a map's keys sorted (how `for` iterates)
 //   rnd_random()        random(): the seeded splitmix64 shared with the engine (seed: SEED)
 //   rnd_randint(a, b)   randint(a, b): a + floor(rnd_random() * (b - a + 1))
 //   err_value(exc)      an exception as a scenario value: {"error": type name, "message": text}

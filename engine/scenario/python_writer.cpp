@@ -31,7 +31,10 @@ const std::set<std::string> k_builtin_errors = {
     "IndexError", "InterruptedError", "IsADirectoryError", "KeyError", "LookupError", "MemoryError",
     "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError",
     "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError", "RuntimeError", "SystemError",
-    "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeError", "ValueError", "ZeroDivisionError"};
+    "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeError", "ValueError", "ZeroDivisionError",
+    "ExceptionGroup", "BaseExceptionGroup"};
+// Of those, the ones a raise step cannot make as Class('message') (make_error() copes).
+const std::set<std::string> k_not_raisable = {"BaseException", "ExceptionGroup", "BaseExceptionGroup"};
 const std::set<std::string> k_asyncio_errors = {"CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull",
                                                 "QueueShutDown", "BrokenBarrierError"};
 
@@ -64,7 +67,7 @@ std::string py_writer::name(const std::string& n) {
   std::string out;
   for (char c : n) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
-  if (k_reserved.count(out)) out += "_";
+  if (k_reserved.count(out) || tasks_.count(out)) out += "_";
   return out;
 }
 
@@ -83,6 +86,11 @@ std::string py_writer::error_class(const std::string& type) {
   if (!is_identifier(type) || k_reserved.count(type) || tasks_.count(type)) return {};  // errors('...')
   custom_errors_.insert(type);
   return type;
+}
+
+std::string py_writer::raise_class(const std::string& type) {
+  if (k_not_raisable.count(type)) return {};
+  return error_class(type);
 }
 
 std::string py_writer::quote(const std::string& s) {

@@ -33,20 +33,21 @@ class py_writer {
   std::string display(const templ& t);
   /// A Python expression for an expression in the scenario's expression language.
   std::string expr(const expr& e);
-  /// A Python identifier for a scenario variable, handle, object or task (keywords, builtins
-  /// and helper names get a trailing underscore). A variable named like a task shadows the task
-  /// function inside that function: a known limit of the export.
+  /// A Python identifier for a scenario variable, handle or object (keywords, builtins, helper
+  /// names and task function names get a trailing underscore: `as: judge` next to a task
+  /// `judge` must not shadow the function). Never use it for a task: see task_name().
   std::string name(const std::string& scenario_name);
-  /// The Python function name of a scenario task: name(), except that `main` stays `main`.
+  /// The Python function name of a scenario task (for calls and spawns).
   std::string task_name(const std::string& scenario_task);
-  /// The task function names (set by the exporter before writing bodies): no exception class
-  /// may take one of them.
+  /// The task function names, which variables must not take (set by the exporter).
   void set_task_names(const std::set<std::string>& tasks) { tasks_ = tasks; }
   /// The Python class for an exception type named in the scenario: a builtin (ValueError),
   /// asyncio's (asyncio.CancelledError, asyncio.QueueEmpty), or a class the exporter declares
   /// (`class PaymentError(Exception)`); custom names are recorded in custom_errors().
   std::string error_class(const std::string& type);
   const std::set<std::string>& custom_errors() const noexcept { return custom_errors_; }
+  /// error_class() for `raise Class('message')`, or "" where make_error() must build it.
+  std::string raise_class(const std::string& type);
   /// A Python string literal.
   static std::string quote(const std::string& s);
   /// A fresh temporary name (_t1, _t2, ...).

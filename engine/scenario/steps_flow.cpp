@@ -112,11 +112,8 @@ struct for_step final : step_node {
     }
   }
   void to_python(py_writer& py) const override {
-    // A list literal or range() iterates as it is; anything else may be a map, whose keys the
-    // engine visits in sorted order: each() does the same.
-    std::string items_py = py.value(items);
-    bool list = items_py.rfind("[", 0) == 0 || items_py.rfind("frange(", 0) == 0;
-    py.line("for " + py.name(var) + " in " + (list ? items_py : "each(" + items_py + ")") + ":");
+    // A map iterates over its keys in insertion order, in both.
+    py.line("for " + py.name(var) + " in " + py.value(items) + ":");
     py.loop_body(body);
   }
 };
@@ -160,8 +157,8 @@ struct raise_step final : step_node {
     // Constant text raises the class itself: `raise ValueError('bad input')`.
     if (auto c = constant(what)) {
       auto [type, msg] = split_error(to_display(*c));
-      std::string cls = py.error_class(type);
-      if (!cls.empty() && type != "BaseException") return py.line("raise " + cls + (msg.empty() ? "" : "(" + py_writer::quote(msg) + ")"));
+      std::string cls = py.raise_class(type);
+      if (!cls.empty()) return py.line("raise " + cls + (msg.empty() ? "" : "(" + py_writer::quote(msg) + ")"));
     }
     py.line("raise make_error(" + py.value(what) + ")");
   }
