@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers.mjs';
@@ -36,9 +36,16 @@ test('every example is valid and runs to its end under the virtual clock', () =>
   assert.ok(examples.length >= 2);
   for (const example of examples) {
     const r = aioPlay('run', `examples/${example}`, '--clock', 'virtual');
-    // 2 is allowed: an example may show a failing or cancelled main task.
-    assert.ok(r.code === 0 || r.code === 2, `${example} exited ${r.code}: ${r.stderr}`);
-    assert.doesNotMatch(r.stderr, /error:/, example);
+    // Examples whose lesson is a failure (a deadlock) say so in a first-line comment.
+    const expectFailed = readFileSync(join(REPO, 'examples', example), 'utf8').startsWith('# expect: failed');
+    if (expectFailed) {
+      assert.equal(r.code, 2, `${example} should fail: ${r.stdout}`);
+      assert.match(r.stderr, /error: deadlock/, example);
+    } else {
+      // 2 is allowed: an example may show a failing or cancelled main task.
+      assert.ok(r.code === 0 || r.code === 2, `${example} exited ${r.code}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /error:/, example);
+    }
     assert.match(r.stdout, /── (finished|run failed.*) ──\s*$/, example);
   }
 });
