@@ -41,6 +41,27 @@ tasks:
       - print: "gather took {now - t1} ms"
 `;
 
+// Each level is a scenario task call awaited inline: the engine nests coroutines 100,000 deep
+// (inline up to a fixed depth, then trampolined through the ready queue).
+const DEEP = `title: deep recursion
+main: main
+tasks:
+  rec:
+    params: [n]
+    steps:
+      - if: "n == 0"
+        then:
+          - return: 0
+      - await: { call: rec, args: { n: "{n - 1}" } }
+        as: r
+      - return: "{r + 1}"
+  main:
+    steps:
+      - await: { call: rec, args: { n: 100000 } }
+        as: depth
+      - print: "depth {depth}"
+`;
+
 const YAML_ERROR_LINE = 7;
 const BROKEN_YAML = `title: Broken on purpose
 main: main
@@ -73,6 +94,15 @@ describe('aio playground page', () => {
     const lines = trace.split('\n');
     const last = lines.findLastIndex((l) => l.includes('gather took'));
     assert.ok(lines.length - last <= 4, `"gather took" should be among the last lines:\n${lines.slice(-6).join('\n')}`);
+    assert.deepEqual(site.errors, []);
+  });
+
+  test('100,000-deep recursion of awaited calls runs in the Chromium worker', T, async () => {
+    const { page } = site;
+    await page.evaluate((text) => window.aioPlayground.setSource(text), DEEP);
+    await setClock(page, 'virtual');
+    assert.equal(await runAndWait(page, { timeout: 60_000 }), 'ok');
+    traceLine('depth 100000', await terminalText(page));
     assert.deepEqual(site.errors, []);
   });
 
