@@ -9,6 +9,7 @@
 #include <string>
 
 #include "scenario/interpreter.hpp"
+#include "scenario/python_export.hpp"
 
 extern "C" void aio_platform_park(double ms) noexcept;
 
@@ -104,6 +105,21 @@ EMSCRIPTEN_KEEPALIVE int aio_validate(const char* scenario_json) {
   if (!p.json_ok) p.parsed.diagnostics.push_back({aio::scenario::diagnostic::level::error, p.json_error, ""});
   aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);
   bool ok = p.json_ok && p.parsed.ok();
+  sink.emit({{"type", "end"}, {"t", 0}, {"status", ok ? "ok" : "invalid"}});
+  sink.flush();
+  return ok ? 0 : 1;
+}
+
+/// The scenario as a Python asyncio program: emits diagnostics (warnings, or the errors that
+/// make it invalid), a `python` event with the program's text when valid, then `end`.
+/// 0 exported, 1 invalid. Never parks: callable while nothing else runs on this instance.
+EMSCRIPTEN_KEEPALIVE int aio_export_python(const char* scenario_json) {
+  jsonl_sink sink;
+  prepared p = prepare(scenario_json, "{}");
+  if (!p.json_ok) p.parsed.diagnostics.push_back({aio::scenario::diagnostic::level::error, p.json_error, ""});
+  aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);
+  bool ok = p.json_ok && p.parsed.ok();
+  if (ok) sink.emit({{"type", "python"}, {"t", 0}, {"text", aio::scenario::export_python(p.parsed.value)}});
   sink.emit({{"type", "end"}, {"t", 0}, {"status", ok ? "ok" : "invalid"}});
   sink.flush();
   return ok ? 0 : 1;

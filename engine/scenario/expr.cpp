@@ -522,7 +522,9 @@ py_code py(const expr_node& n, const namer& name) {
       int p = py_prec(n.op);
       py_code l = py(*n.kids[0], name), r = py(*n.kids[1], name);
       bool cmp = p == 6;
-      return {wrap(l, l.prec < p || (cmp && l.prec == p)) + " " + n.op + " " + wrap(r, r.prec <= p), p};
+      std::string op = n.op;
+      if ((op == "==" || op == "!=") && (l.code == "None" || r.code == "None")) op = op == "==" ? "is" : "is not";  // x is None
+      return {wrap(l, l.prec < p || (cmp && l.prec == p)) + " " + op + " " + wrap(r, r.prec <= p), p};
     }
     case expr_node::index: {
       py_code c = py(*n.kids[0], name);

@@ -31,6 +31,18 @@
 // statically (`except (ValueError, asyncio.QueueEmpty)`), constant sleeps are float literals.
 // Variables are function locals; `shared:` variables are module globals (the exporter adds the
 // `global` statements); objects (locks, queues, ...) and contexts are module-level names.
+//
+// Known differences, where the engine's scenario language is not Python (the export follows the
+// Python meaning; tests/differential/generate.mjs stays clear of them):
+//   - numbers are doubles: round(x, n) rounds x * 10^n (round(0.645, 2) is 0.64, Python 0.65);
+//     // and % on non-integers use floor(x / y) (1 // 0.1 is 10, Python 9); ints past 2^53
+//   - true == 1 is false; strings are UTF-8 bytes for len() and indexing; int('0x10') is 16
+//   - except matches type names only: `error: LookupError` does not catch a KeyError
+//   - return/break/continue in a finally block do not discard the pending exception
+//   - asyncio.run cancels leftover tasks in set (arbitrary) order, the engine in creation order
+//   - a variable holding a handle's name ("{h}") is looked up with locals(): handles whose
+//     names Python mangles (keywords, task names) are not found that way
+//   - contexts: a `return` in enter or exit steps is not valid in Python's async generator
 #pragma once
 #include <string>
 #include <vector>

@@ -4,26 +4,13 @@
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
+#include "scenario/step_util.hpp"
 
 namespace aio::scenario {
 
 namespace {
 
-template <class Node>
-std::shared_ptr<Node> make_node(const std::string& pointer) {
-  auto n = std::make_shared<Node>();
-  n->pointer = pointer;
-  return n;
-}
 
-/// `fn(k=v, ...)` for a call.
-std::string py_call(py_writer& py, const call_spec& c) {
-  std::string out = py.task_name(c.task) + "(";
-  for (std::size_t i = 0; i < c.args.size(); ++i) out += (i ? ", " : "") + py.name(c.args[i].first) + "=" + py.value(c.args[i].second);
-  return out + ")";
-}
-/// The Python awaitable for a handle or a call.
-std::string py_awaitable(py_writer& py, const awaitable_ref& r) { return r.call ? py_call(py, *r.call) : py.name(r.handle); }
 /// Seconds for a duration template: a literal when constant (the shortest text that reads back
 /// as the engine's double, so 250ms is 0.25), else dur(...) at run time.
 std::string py_seconds(py_writer& py, const templ& t) {
@@ -153,7 +140,7 @@ struct cancel_step final : step_node {
     co_return;
   }
   void to_python(py_writer& py) const override {
-    py.line(py.name(target.handle) + ".cancel(" + (message ? py.display(*message) : "") + ")");
+    py.line(py_awaitable(py, target) + ".cancel(" + (message ? py.display(*message) : "") + ")");
   }
 };
 

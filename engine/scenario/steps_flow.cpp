@@ -4,17 +4,12 @@
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
+#include "scenario/step_util.hpp"
 
 namespace aio::scenario {
 
 namespace {
 
-template <class Node>
-std::shared_ptr<Node> make_node(const std::string& pointer) {
-  auto n = std::make_shared<Node>();
-  n->pointer = pointer;
-  return n;
-}
 
 /// Conditions are expressions (`if: "count > 3"`); "{count > 3}" means the same.
 std::optional<templ> condition(parse_context& pc, const json& v, const std::string& pointer, const char* what) {

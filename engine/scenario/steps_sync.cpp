@@ -7,17 +7,12 @@
 #include "scenario/objects.hpp"
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
+#include "scenario/step_util.hpp"
 
 namespace aio::scenario {
 
 namespace {
 
-template <class Node>
-std::shared_ptr<Node> make_node(const std::string& pointer) {
-  auto n = std::make_shared<Node>();
-  n->pointer = pointer;
-  return n;
-}
 
 const std::vector<std::string> k_holdable = {"lock", "semaphore", "bounded_semaphore", "condition"};
 

@@ -13,28 +13,13 @@
 #include "scenario/interpreter.hpp"
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
+#include "scenario/step_util.hpp"
 
 namespace aio::scenario {
 
 namespace {
 
-template <class Node>
-std::shared_ptr<Node> make_node(const std::string& pointer) {
-  auto n = std::make_shared<Node>();
-  n->pointer = pointer;
-  return n;
-}
 
-std::string py_call(py_writer& py, const call_spec& c) {
-  std::string out = py.name(c.task) + "(";
-  for (std::size_t i = 0; i < c.args.size(); ++i) out += (i ? ", " : "") + py.name(c.args[i].first) + "=" + py.value(c.args[i].second);
-  return out + ")";
-}
-std::string py_awaitable(py_writer& py, const awaitable_ref& r) {
-  if (r.call) return py_call(py, *r.call);
-  if (r.handle.find('{') != std::string::npos) return py.value(templ::parse(r.handle));
-  return py.name(r.handle);
-}
 std::string py_list(py_writer& py, const std::vector<awaitable_ref>& items, bool as_tasks) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {

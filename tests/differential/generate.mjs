@@ -11,7 +11,11 @@
 // also deterministic in CPython, whose asyncio.run cancels leftover tasks in set order (i.e.
 // arbitrary): main catches everything, then sleeps long enough for every task to finish; only
 // then may it start one straggler that asyncio.run's shutdown cancels alone.
-// Expressions are typed so that they never fail at run time.
+// Expressions are typed so that they never fail at run time, and stay clear of the places where
+// the scenario language knowingly differs from Python (the engine's double arithmetic and
+// name-based exception matching; python_export.hpp lists them): // and % on
+// integers only, no round(x, n), no bool == number, ASCII strings, no exception hierarchies
+// (no `except LookupError` for a KeyError), no return/break/continue inside finally.
 
 /** mulberry32: a small seeded PRNG. */
 function prng(seed) {
