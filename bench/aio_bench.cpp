@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "aio/detail/pool.hpp"
 #include "aio/observer.hpp"
 #include "aio/run.hpp"
 #include "workloads.hpp"
@@ -96,13 +97,16 @@ int paired(const char* workload, u64 n, int reps, Make make) {
 }
 
 /// Heap probe for w6: malloc's bytes in use (chunk headers included) and, in aio_bench_mem,
-/// the bytes and number of operator new requests still live.
+/// the bytes and number of operator new requests still live. The engine's recycling pool is
+/// emptied first (aio/detail/pool.hpp): blocks the warm-up left cached would otherwise be reused
+/// without touching the heap, and the tasks' memory would not show.
 struct heap_probe {
   std::size_t malloc_before = 0, malloc_after = 0;
 #ifdef AIO_BENCH_COUNT_NEW
   alloc_counter::snapshot new_before, new_after;
 #endif
   void before() {
+    aio::detail::pool_trim();
 #ifdef AIO_BENCH_COUNT_NEW
     alloc_counter::start_histogram();
     new_before = alloc_counter::now();

@@ -138,6 +138,7 @@ function main() {
   if (!flag("--no-build")) build();
   const facts = machine();
   facts.loadBefore = facts.load();
+  facts.othersBefore = otherProcesses();
   const results = {};  // results[workload][impl] = parsed JSON line
   const record = (w, impl, res) => ((results[w] ??= {})[impl] = res);
 
@@ -161,6 +162,8 @@ function main() {
   }
 
   if (!only || only.includes("w1") || only.includes("w3")) results.observer_instructions = observerInstructions();
+  results.workload_instructions = workloadInstructions();
+  facts.othersAfter = otherProcesses();
 
   const totalS = (Date.now() - started) / 1000;
   facts.loadAfter = facts.load();
@@ -196,11 +199,44 @@ function observerInstructions() {
   return res;
 }
 
+// Per-run instruction counts of every aio workload, natively: callgrind counts the whole
+// process, so run it with 1 and with 3 measured runs (after the same warm-up) and halve the
+// difference. Steady state, load-independent; what a wall-clock median cannot be on a busy machine.
+function workloadInstructions() {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) return null;
+  const out = path.join(os.tmpdir(), `aio-bench-callgrind-${process.pid}.out`);
+  const count = (w, reps) => {
+    const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, path.join(nativeDir, "bench", "aio_bench"), w, String(reps)],
+      { cwd: root, encoding: "utf8", maxBuffer: 16 << 20, timeout: 600_000 });
+    fs.rmSync(out, { force: true });
+    const m = /Collected : (\d+)/.exec(r.stderr ?? "");
+    if (r.status !== 0 || !m) throw new Error(`callgrind ${w} failed:\n${r.stderr}`);
+    return Number(m[1]);
+  };
+  const res = {};
+  for (const wl of WORKLOADS) {
+    if (only && !only.includes(wl.id)) continue;
+    const one = count(wl.id, 1), three = count(wl.id, 3);
+    res[wl.id] = { per_run: (three - one) / 2 };
+    console.error(`[bench] callgrind  ${wl.id}: ${res[wl.id].per_run} instructions per measured run`);
+  }
+  return res;
+}
+
+// What else was using the CPUs (the machine is shared): the busiest commands by CPU share.
+function otherProcesses() {
+  const lines = shOr("ps", ["-eo", "pcpu=,comm=", "--sort=-pcpu"], "").split("\n").map((l) => l.trim().split(/\s+/));
+  const byCmd = {};
+  for (const [pcpu, comm] of lines) if (comm && Number(pcpu) >= 5) byCmd[comm] = (byCmd[comm] ?? 0) + Number(pcpu);
+  const top = Object.entries(byCmd).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return top.length ? top.map(([c, v]) => `${c} ${v.toFixed(0)}%`).join(", ") : "nothing above 5% CPU";
+}
+
 function printTable(results) {
   const impls = ["aio-native", "aio-wasm", "cpython", "node"];
   const rows = [["workload (median ms)", ...impls, "nat/CPy", "wasm/CPy", "nat/Node", "wasm/Node"]];
   for (const [w, byImpl] of Object.entries(results)) {
-    if (w.startsWith("w6") || w === "observer_instructions") continue;
+    if (w.startsWith("w6") || w.endsWith("_instructions")) continue;
     const m = Object.fromEntries(impls.map((i) => [i, byImpl[i]?.times_ms ? median(byImpl[i].times_ms) : null]));
     const cell = (i) => (byImpl[i]?.pending ? "pending" : m[i] == null ? "" :
       byImpl[i].base_times_ms ? `${fmtMs(median(byImpl[i].base_times_ms))}→${fmtMs(m[i])}` : fmtMs(m[i]));

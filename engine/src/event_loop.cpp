@@ -16,7 +16,6 @@
 namespace aio {
 
 namespace {
-thread_local event_loop* t_current = nullptr;
 // Loops alive on this thread: a future that outlives its loop must not report to it.
 thread_local std::vector<const event_loop*> t_alive;
 
@@ -64,8 +63,8 @@ event_loop::~event_loop() {
   // Tasks still pending when the loop goes away are destroyed and reported, as asyncio's
   // Task.__del__ does ("Task was destroyed but it is pending!"). Destroying a coroutine frame
   // releases what it held, which may free other tasks, so restart from the head each time.
-  event_loop* saved = t_current;
-  t_current = this;
+  event_loop* saved = detail::t_current_loop;
+  detail::t_current_loop = this;
   // Queued callbacks (task steps, wake-ups, handles) hold references: drop them unrun.
   // Destroying a task's frame can queue more (a scoped guard releasing a lock wakes a waiter),
   // so repeat until the ready queue, the timers and the task list are all empty.
@@ -76,9 +75,10 @@ event_loop::~event_loop() {
     }
     auto timers = std::move(timers_);
     timers_.clear();
-    for (auto* t : timers) {
-      t->heap_index_ = timer_handle::npos;
-      t->release();
+    cancelled_timers_ = 0;
+    for (auto& e : timers) {
+      e.t->in_heap_ = e.t->stale_ = false;
+      e.t->release();
     }
     if (!tasks_head_) break;
     while (tasks_head_) {
@@ -87,15 +87,13 @@ event_loop::~event_loop() {
       if (tasks_head_ == keep.get()) unregister_task(*keep);
     }
   }
-  t_current = saved;
+  detail::t_current_loop = saved;
   if (auto it = std::find(t_alive.begin(), t_alive.end(), this); it != t_alive.end()) t_alive.erase(it);
 }
 
-event_loop* event_loop::current() noexcept { return t_current; }
-
 event_loop& event_loop::running() {
-  if (!t_current) throw std::runtime_error("no running event loop");
-  return *t_current;
+  if (!detail::t_current_loop) throw std::runtime_error("no running event loop");
+  return *detail::t_current_loop;
 }
 
 // ---- scheduling ----
@@ -107,7 +105,7 @@ void event_loop::run_handle(void* p) {
   try {
     h->run();
   } catch (...) {
-    auto& loop = *t_current;
+    auto& loop = *detail::t_current_loop;
     loop.call_exception_handler({"Exception in callback", std::current_exception(), nullptr, nullptr, h.get()});
   }
 }
@@ -163,18 +161,27 @@ timer_ref event_loop::call_at(double when, std::function<void()> f) {
 }
 
 void event_loop::schedule(timer_ref t, double when) {
+  if (t->in_heap_) cancel_timer(*t);  // rescheduling: the old entry goes
+  if (t->stale_) purge_cancelled_timers();  // (rare) one entry per handle at most
   t->when_ = when;
   t->seq_ = ++timer_seq_;
   t->loop_ = this;
+  t->in_heap_ = true;
   timer_handle* raw = t.leak();  // the heap's reference
-  heap_push(raw);
+  heap_push({when, raw->seq_, raw});
   if (observer_) observer_->on_timer_scheduled(*raw);
 }
 
+// asyncio's TimerHandle.cancel → loop._timer_handle_cancelled: the entry stays in the heap,
+// counted, and is dropped at the start of the next run_once() if it is on top then, or all at
+// once when cancelled entries are more than half of a heap of over 100 (drop_cancelled_timers).
+// Dropping it now instead would change the heap's shape, and with it the order in which timers
+// with equal deadlines fire. timer_count() does not count them.
 void event_loop::cancel_timer(timer_handle& t) noexcept {
-  if (t.heap_index_ == timer_handle::npos) return;
-  heap_remove(&t);
-  t.release();
+  if (!t.in_heap_) return;
+  t.in_heap_ = false;
+  t.stale_ = true;
+  ++cancelled_timers_;
 }
 
 void handle::cancel() noexcept {
@@ -187,69 +194,110 @@ void timer_handle::on_cancel() noexcept {
   if (loop_) loop_->cancel_timer(*this);
 }
 
-// ---- the timer heap: (when, seq) min-heap of timer_handle*, each knowing its index ----
+// ---- the timer heap: Python's heapq, step for step ----
+// Entries compare by (when, seq): timers with equal deadlines fire in scheduling order. asyncio's
+// TimerHandle compares deadlines only and leaves ties in whatever order heapq's algorithms produce
+// (for eight equal deadlines 0..7 it pops 0, 2, 6, 5, 7, 4, 1, 3); the reference leaves that order
+// unspecified and asks for (when, seq), which is what a learner expects. Everything else --
+// lazy removal of cancelled timers, compaction, the clock resolution -- is asyncio's.
+// heap_push is heapq.heappush (_siftdown), heap_pop is heapq.heappop (_siftup: down to a leaf,
+// taking the right child on ties, then _siftdown), purge_cancelled_timers uses heapq.heapify.
 
-bool event_loop::heap_less(std::size_t a, std::size_t b) const {
-  auto* x = timers_[a];
-  auto* y = timers_[b];
-  return x->when_ < y->when_ || (x->when_ == y->when_ && x->seq_ < y->seq_);
+bool event_loop::timer_entry::live() const noexcept { return t->in_heap_; }
+
+bool event_loop::timer_entry::operator<(const timer_entry& o) const noexcept {
+  return when < o.when || (when == o.when && seq < o.seq);
 }
 
-void event_loop::sift_up(std::size_t i) {
+void event_loop::heap_push(timer_entry e) {
+  timers_.push_back(e);
+  std::size_t i = timers_.size() - 1;
   while (i > 0) {
     std::size_t p = (i - 1) / 2;
-    if (!heap_less(i, p)) break;
-    std::swap(timers_[i], timers_[p]);
-    timers_[i]->heap_index_ = i;
-    timers_[p]->heap_index_ = p;
+    if (!(e < timers_[p])) break;
+    timers_[i] = timers_[p];
     i = p;
   }
+  timers_[i] = e;
 }
 
-void event_loop::sift_down(std::size_t i) {
-  for (;;) {
-    std::size_t l = 2 * i + 1, r = l + 1, m = i;
-    if (l < timers_.size() && heap_less(l, m)) m = l;
-    if (r < timers_.size() && heap_less(r, m)) m = r;
-    if (m == i) break;
-    std::swap(timers_[i], timers_[m]);
-    timers_[i]->heap_index_ = i;
-    timers_[m]->heap_index_ = m;
-    i = m;
+namespace {
+// heapq._siftdown(heap, start, pos)
+template <class E>
+void sift_down(std::vector<E>& h, std::size_t start, std::size_t pos) {
+  E item = h[pos];
+  while (pos > start) {
+    std::size_t parent = (pos - 1) / 2;
+    if (!(item < h[parent])) break;
+    h[pos] = h[parent];
+    pos = parent;
   }
+  h[pos] = item;
 }
-
-void event_loop::heap_push(timer_handle* t) {
-  t->heap_index_ = timers_.size();
-  timers_.push_back(t);
-  sift_up(t->heap_index_);
-}
-
-timer_handle* event_loop::heap_pop() {
-  auto* t = timers_[0];
-  heap_remove(t);
-  return t;
-}
-
-void event_loop::heap_remove(timer_handle* t) {
-  std::size_t i = t->heap_index_;
-  std::size_t last = timers_.size() - 1;
-  if (i != last) {
-    timers_[i] = timers_[last];
-    timers_[i]->heap_index_ = i;
+// heapq._siftup(heap, pos)
+template <class E>
+void sift_up(std::vector<E>& h, std::size_t pos) {
+  std::size_t end = h.size(), start = pos, child = 2 * pos + 1;
+  E item = h[pos];
+  while (child < end) {
+    std::size_t right = child + 1;
+    if (right < end && !(h[child] < h[right])) child = right;
+    h[pos] = h[child];
+    pos = child;
+    child = 2 * pos + 1;
   }
+  h[pos] = item;
+  sift_down(h, start, pos);
+}
+}  // namespace
+
+event_loop::timer_entry event_loop::heap_pop() {
+  timer_entry last = timers_.back();
   timers_.pop_back();
-  t->heap_index_ = timer_handle::npos;
-  if (i < timers_.size()) {
-    sift_down(i);
-    sift_up(i);
+  if (timers_.empty()) return last;
+  timer_entry top = timers_[0];
+  timers_[0] = last;
+  sift_up(timers_, 0);
+  return top;
+}
+
+// The start of asyncio's _run_once: compact the heap when cancelled entries are more than half
+// of a heap of over 100, else drop the cancelled entries on top.
+void event_loop::drop_cancelled_timers() {
+  if (timers_.size() > 100 && 2 * cancelled_timers_ > timers_.size()) return purge_cancelled_timers();
+  while (!timers_.empty() && !timers_[0].live()) {
+    timer_entry e = heap_pop();
+    --cancelled_timers_;
+    e.t->stale_ = false;
+    e.t->release();
   }
+}
+
+// Remove every cancelled entry and re-heapify (asyncio's compaction of _scheduled).
+void event_loop::purge_cancelled_timers() {
+  std::vector<timer_entry> live;
+  live.reserve(timers_.size() - cancelled_timers_);
+  for (auto& e : timers_) {
+    if (e.live()) {
+      live.push_back(e);
+    } else {
+      e.t->stale_ = false;
+      e.t->release();
+    }
+  }
+  timers_ = std::move(live);
+  for (std::size_t i = timers_.size() / 2; i-- > 0;) sift_up(timers_, i);  // heapq.heapify
+  cancelled_timers_ = 0;
 }
 
 double event_loop::next_deadline() const noexcept {
   if (!ready_.empty() || inbox_->nonempty.load(std::memory_order_acquire)) return time();
-  if (!timers_.empty()) return timers_[0]->when_;
-  return never;
+  if (timers_.empty()) return never;
+  if (timers_[0].live()) return timers_[0].when;
+  double first = never;  // cancelled entries on top stay until the next run_once
+  for (auto& e : timers_)
+    if (e.live() && e.when < first) first = e.when;
+  return first;
 }
 
 // ---- one iteration ----
@@ -257,8 +305,8 @@ double event_loop::next_deadline() const noexcept {
 // Phase 0, other threads. Callbacks posted with call_soon_threadsafe join the ready queue first:
 // asyncio appends them to _ready while select() waits, so they precede this pass's due timers.
 //
-// Phase 1, due timers. Every timer whose deadline has passed moves to the END of the ready queue,
-// in (when, seq) order: callbacks queued by the previous pass run before them, as in asyncio's
+// Phase 1, due timers. Every timer whose deadline has passed (within 1 ns) moves to the END of the ready queue,
+// in heap order: callbacks queued by the previous pass run before them, as in asyncio's
 // _run_once. A timer handle cancelled after this point is skipped when its turn comes.
 //
 // Phase 2, ready callbacks. Run exactly the callbacks present now (`ntodo`). Anything they queue
@@ -268,16 +316,28 @@ double event_loop::next_deadline() const noexcept {
 // Nothing here waits: the caller gets the next deadline and decides how time passes (virtual
 // clock: jump; real clock: sleep or park the WASM stack until a browser timer fires).
 double event_loop::run_once() {
-  event_loop* saved = t_current;
-  t_current = this;
+  event_loop* saved = detail::t_current_loop;
+  detail::t_current_loop = this;
   running_ = true;
 
   if (inbox_->nonempty.load(std::memory_order_acquire)) drain_remote();
-  const double now = time();
-  while (!timers_.empty() && timers_[0]->when_ <= now) {
-    timer_handle* t = heap_pop();  // its heap reference moves to the ready queue
-    if (observer_) observer_->on_timer_fired(*t);
-    post(&event_loop::run_handle, t, &event_loop::drop_handle);
+  if (cancelled_timers_) drop_cancelled_timers();
+  // asyncio's `end_time = self.time() + self._clock_resolution`: a timer due within the clock's
+  // resolution (1 ns: time.get_clock_info('monotonic') on Linux) fires in this pass too. With
+  // float deadlines that matters: 2.4 + 0.05 is 2.4499999999999997, a hair before 2.43 + 0.02.
+  constexpr double clock_resolution = 1e-9;
+  const double end_time = time() + clock_resolution;
+  while (!timers_.empty() && timers_[0].when < end_time) {
+    timer_entry e = heap_pop();  // its heap reference moves to the ready queue
+    if (!e.live()) {             // cancelled: drop it
+      --cancelled_timers_;
+      e.t->stale_ = false;
+      e.t->release();
+      continue;
+    }
+    e.t->in_heap_ = false;
+    if (observer_) observer_->on_timer_fired(*e.t);
+    post(&event_loop::run_handle, e.t, &event_loop::drop_handle);
   }
 
   std::size_t ntodo = ready_.size();
@@ -290,7 +350,7 @@ double event_loop::run_once() {
   }
 
   running_ = false;
-  t_current = saved;
+  detail::t_current_loop = saved;
   return next_deadline();
 }
 

@@ -21,12 +21,13 @@ void drop_function_callback(void* p) { delete static_cast<function_callback*>(p)
 
 future_base::~future_base() {
   report_unretrieved_("Future", nullptr);
-  for (auto& cb : callbacks_)
-    if (cb.drop) cb.drop(cb.arg);
+  if (cb0_.fn && cb0_.drop) cb0_.drop(cb0_.arg);
+  if (more_cbs_)
+    for (auto& cb : *more_cbs_)
+      if (cb.drop) cb.drop(cb.arg);
 }
 
-void future_base::report_unretrieved_(const char* kind, task_base* t) noexcept {
-  if (st_ != status::finished || !exc_ || retrieved_) return;
+void future_base::report_unretrieved_slow_(const char* kind, task_base* t) noexcept {
   retrieved_ = true;
   if (!event_loop::alive(loop_)) return;  // the future outlived its loop: nobody to tell
   // A handler that takes and drops a reference must not delete this a second time: the count
@@ -52,15 +53,23 @@ void future_base::cancel_state_(std::string msg) {
   schedule_callbacks_();
 }
 
+std::string future_base::take_cancel_message() {
+  if (!cancelled_exc_) return cancel_message();
+  cancelled_exc_ = false;
+  std::string msg = cancel_message();
+  cancel_msg_.reset();
+  return msg;
+}
+
 std::exception_ptr future_base::exception() {
-  if (st_ == status::cancelled) throw cancelled_error(cancel_message());
+  if (st_ == status::cancelled) throw cancelled_error(take_cancel_message());
   if (st_ == status::pending) throw invalid_state_error("Exception is not set.");
   retrieved_ = true;
   return exc_;
 }
 
 void future_base::check_result() {
-  if (st_ == status::cancelled) throw cancelled_error(cancel_message());
+  if (st_ == status::cancelled) throw cancelled_error(take_cancel_message());
   if (st_ == status::pending) throw invalid_state_error("Result is not set.");
   retrieved_ = true;
   if (exc_) std::rethrow_exception(exc_);
@@ -80,28 +89,46 @@ void future_base::finish_() {
 // asyncio's __schedule_callbacks: each callback is queued with call_soon, in registration order.
 // The entries take over the callbacks' `arg` ownership.
 void future_base::schedule_callbacks_() {
-  auto cbs = std::move(callbacks_);
-  callbacks_.clear();
-  for (auto& cb : cbs) loop_->post(cb.fn, cb.arg, cb.drop);
+  if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
+  auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
+  loop_->post(cb.fn, cb.arg, cb.drop);
+  if (!more_cbs_) return;
+  auto more = std::move(more_cbs_);
+  for (auto& c : *more) loop_->post(c.fn, c.arg, c.drop);
 }
 
 void future_base::add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*)) {
-  if (done())
+  if (done()) {
     loop_->post(fn, arg, drop);
-  else
-    callbacks_.push_back({fn, arg, drop});
+  } else if (!cb0_.fn) {
+    cb0_ = {fn, arg, drop};
+  } else {
+    if (!more_cbs_) more_cbs_ = std::make_unique<std::vector<detail::done_callback>>();
+    more_cbs_->push_back({fn, arg, drop});
+  }
 }
 
 std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
+  // Gather the registrations in order, drop the matching ones, store the rest back.
+  if (!cb0_.fn) return 0;
+  std::vector<detail::done_callback> all;
+  all.push_back(cb0_);
+  if (more_cbs_) all.insert(all.end(), more_cbs_->begin(), more_cbs_->end());
   std::size_t n = 0;
-  for (std::size_t i = 0; i < callbacks_.size();) {
-    if (callbacks_[i].fn == fn && callbacks_[i].arg == arg) {
-      if (callbacks_[i].drop) callbacks_[i].drop(callbacks_[i].arg);
-      callbacks_.erase(callbacks_.begin() + static_cast<std::ptrdiff_t>(i));
+  std::vector<detail::done_callback> kept;
+  for (auto& c : all) {
+    if (c.fn == fn && c.arg == arg) {
+      if (c.drop) c.drop(c.arg);
       ++n;
     } else {
-      ++i;
+      kept.push_back(c);
     }
+  }
+  cb0_ = {nullptr, nullptr, nullptr};
+  more_cbs_.reset();
+  if (!kept.empty()) {
+    cb0_ = kept.front();
+    if (kept.size() > 1) more_cbs_ = std::make_unique<std::vector<detail::done_callback>>(kept.begin() + 1, kept.end());
   }
   return n;
 }
@@ -120,7 +147,7 @@ void future_awaiter_base::await_suspend(coro_handle<> h) {
   t->suspend_on(h, *f);
 }
 
-void future_awaiter_base::deliver_pending() {
+void future_awaiter_base::deliver_pending_slow() {
   if (task_base* t = current_task())
     if (auto e = t->take_pending()) std::rethrow_exception(e);
 }

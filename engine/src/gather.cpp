@@ -32,7 +32,7 @@ void gather_core::child_done(void* p) {
 }
 
 std::exception_ptr gather_core::outcome_error(future_base& f) {
-  if (f.cancelled()) return std::make_exception_ptr(cancelled_error(f.cancel_message()));
+  if (f.cancelled()) return std::make_exception_ptr(cancelled_error(f.take_cancel_message()));
   return f.exception();
 }
 

@@ -54,28 +54,14 @@ coro<void> queue_base::wait_for_item_() {
   }
 }
 
-void queue_base::check_put_() const {
+void queue_base::throw_put_error_() const {
   if (shut_down_) throw queue_shut_down();
-  if (full()) throw queue_full();
+  throw queue_full();
 }
 
-void queue_base::check_get_() const {
-  if (empty()) {
-    if (shut_down_) throw queue_shut_down();
-    throw queue_empty();
-  }
-}
-
-void queue_base::after_put_() {
-  ++unfinished_;
-  finished_.clear();
-  getters_.pop_wake_one();
-  detail::report(*this, "put");
-}
-
-void queue_base::after_get_() {
-  putters_.pop_wake_one();
-  detail::report(*this, "get");
+void queue_base::throw_get_error_() const {
+  if (shut_down_) throw queue_shut_down();
+  throw queue_empty();
 }
 
 void queue_base::task_done() {

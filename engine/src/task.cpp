@@ -4,8 +4,8 @@
 
 namespace aio {
 
-task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p, std::string name)
-    : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), name_(std::move(name)), id_(loop.next_task_id()) {}
+task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p) noexcept
+    : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), id_(loop.next_task_id()) {}
 
 task_base::~task_base() {
   report_unretrieved_("Task", this);  // before ~future_base, while this is still a task
@@ -64,7 +64,7 @@ void task_base::yield_at(detail::coro_handle<> h, bool report) {
 void task_base::step() {
   if (done()) return;
   if (must_cancel_) {
-    inject_ = std::make_exception_ptr(cancelled_error(cancel_message()));
+    set_inject_(std::make_exception_ptr(cancelled_error(cancel_message())));
     must_cancel_ = false;
   }
   fut_waiter_ = nullptr;
@@ -89,6 +89,17 @@ void task_base::step() {
   if (top_.done()) finish_from_coroutine();
 }
 
+// Task.__step's `except CancelledError as exc: self._cancelled_exc = exc; super().cancel()`:
+// the message is exactly the exception's, handed out once (future_base::take_cancel_message).
+void task_base::end_cancelled_(std::string msg) {
+  cancel_state_({});
+  if (msg.empty())
+    cancel_msg_.reset();
+  else
+    cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+  cancelled_exc_ = true;
+}
+
 void task_base::finish_from_coroutine() {
   detail::ref_ptr<task_base> keep(this);
   std::exception_ptr e = top_.done() ? top_promise_->exc : nullptr;
@@ -97,7 +108,7 @@ void task_base::finish_from_coroutine() {
     try {
       std::rethrow_exception(e);
     } catch (const cancelled_error& c) {
-      cancel_state_(c.message());
+      end_cancelled_(c.message());
     } catch (...) {
       exc_ = e;
       finish_();
@@ -108,17 +119,17 @@ void task_base::finish_from_coroutine() {
     std::string msg = cancel_message();
     if (inject_) {
       try {
-        std::rethrow_exception(std::exchange(inject_, nullptr));
+        std::rethrow_exception(clear_inject_());
       } catch (const cancelled_error& c) {
         msg = c.message();
       }
     }
-    cancel_state_(std::move(msg));
+    end_cancelled_(std::move(msg));
   } else {
     store_result_();
     finish_();
   }
-  inject_ = nullptr;
+  clear_inject_();
   auto h = std::exchange(top_, {});
   resume_point_ = {};
   loop_->unregister_task(*this);

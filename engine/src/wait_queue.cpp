@@ -1,66 +1,86 @@
 #include "aio/detail/wait_queue.hpp"
 
-#include <algorithm>
 
 namespace aio::detail {
 
 std::string task_label(const task_base* t) { return t ? t->name() : std::string("(no task)"); }
 
-wait_queue::~wait_queue() {
-  for (auto& e : entries_) e.owner->q_ = nullptr;
+namespace {
+const std::string k_no_label;
 }
+
+wait_queue::~wait_queue() {
+  for (ticket* t = head_; t; t = t->next_) t->q_ = nullptr;
+}
+
+const std::string& wait_queue::label() const noexcept { return label_ ? label_->text : k_no_label; }
 
 wait_queue::ticket::ticket(wait_queue& q) : q_(&q) {
   event_loop& loop = event_loop::running();
   f_ = ref_ptr<future_base>(new future_state<void>(loop));
-  f_->set_label(q.label_);
-  q.entries_.push_back({f_, loop.current_task(), this});
+  f_->set_label(q.label_);  // shared, not copied
+  task_ = loop.current_task();
+  prev_ = q.tail_;
+  if (q.tail_)
+    q.tail_->next_ = this;
+  else
+    q.head_ = this;
+  q.tail_ = this;
+  ++q.size_;
 }
 
 wait_queue::ticket wait_queue::park() { return ticket(*this); }
 
+void wait_queue::unlink_(ticket& t) noexcept {
+  if (t.prev_)
+    t.prev_->next_ = t.next_;
+  else
+    head_ = t.next_;
+  if (t.next_)
+    t.next_->prev_ = t.prev_;
+  else
+    tail_ = t.prev_;
+  t.prev_ = t.next_ = nullptr;
+  t.q_ = nullptr;
+  --size_;
+}
+
 bool wait_queue::ticket::leave() noexcept {
   if (!q_) return false;
-  auto& es = q_->entries_;
-  auto it = std::find_if(es.begin(), es.end(), [this](const entry& e) { return e.owner == this; });
-  q_ = nullptr;
-  if (it == es.end()) return false;  // unreachable while the invariant on q_ holds
-  es.erase(it);
+  q_->unlink_(*this);
   return true;
 }
 
 bool wait_queue::all_cancelled() const noexcept {
-  return std::all_of(entries_.begin(), entries_.end(), [](const entry& e) { return e.fut->cancelled(); });
+  for (ticket* t = head_; t; t = t->next_)
+    if (!t->f_->cancelled()) return false;
+  return true;
 }
 
 void wait_queue::complete(future_base& f) { static_cast<future_state<void>&>(f).set(); }
 
 bool wait_queue::wake_first() {
-  if (entries_.empty() || entries_.front().fut->done()) return false;
-  complete(*entries_.front().fut);
+  if (!head_ || head_->f_->done()) return false;
+  complete(*head_->f_);
   return true;
 }
 
 std::size_t wait_queue::wake(std::size_t n) {
   std::size_t woken = 0;
-  for (auto& e : entries_) {
-    if (woken >= n) break;
-    if (!e.fut->done()) {
-      complete(*e.fut);
+  for (ticket* t = head_; t && woken < n; t = t->next_) {
+    if (!t->f_->done()) {
+      complete(*t->f_);
       ++woken;
     }
   }
   return woken;
 }
 
-void wait_queue::pop_front_() {
-  entries_.front().owner->q_ = nullptr;
-  entries_.pop_front();
-}
-
+// Completing a future only queues its callbacks (nothing runs inline), so the popped ticket and
+// its future are still alive while we look at them.
 bool wait_queue::pop_wake_one() {
-  while (!entries_.empty()) {
-    ref_ptr<future_base> f = entries_.front().fut;
+  while (head_) {
+    ref_ptr<future_base> f = head_->f_;
     pop_front_();
     if (!f->done()) {
       complete(*f);
@@ -71,8 +91,8 @@ bool wait_queue::pop_wake_one() {
 }
 
 void wait_queue::pop_wake_all() {
-  while (!entries_.empty()) {
-    ref_ptr<future_base> f = entries_.front().fut;
+  while (head_) {
+    ref_ptr<future_base> f = head_->f_;
     pop_front_();
     if (!f->done()) complete(*f);
   }
@@ -80,8 +100,8 @@ void wait_queue::pop_wake_all() {
 
 std::vector<std::string> wait_queue::task_names() const {
   std::vector<std::string> names;
-  for (auto& e : entries_)
-    if (!e.fut->cancelled()) names.push_back(task_label(e.task));
+  for (ticket* t = head_; t; t = t->next_)
+    if (!t->f_->cancelled()) names.push_back(task_label(t->task_));
   return names;
 }
 

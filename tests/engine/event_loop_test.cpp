@@ -150,3 +150,42 @@ TEST_CASE("a loop destroyed while one task holds a lock and another waits for it
   }  // ASan/LeakSanitizer would report the wake-up queued by the guard's release
   CHECK(cleaned == 1);
 }
+
+TEST_CASE("timers with equal deadlines fire in the order they were scheduled: (when, seq)") {
+  // asyncio's TimerHandle compares deadlines only, and heapq would pop eight equal ones as
+  // [0, 2, 6, 5, 7, 4, 1, 3]; the reference leaves tie order unspecified and asks for (when, seq).
+  event_loop loop;
+  std::vector<int> order;
+  for (int i = 0; i < 8; ++i) loop.call_later(1, [&order, i] { order.push_back(i); });
+  loop.call_later(0.5, [&order] { order.push_back(-1); });
+  loop.run_forever();
+  CHECK(order == std::vector<int>{-1, 0, 1, 2, 3, 4, 5, 6, 7});
+}
+
+TEST_CASE("a cancelled timer left in the heap until the next pass does not disturb later ties") {
+  // heap [a(1, cancelled), b(2), c(2)], then d(2) is pushed before the next pass drops a: with
+  // (when, seq) entries the heap's shape cannot reorder b, c and d.
+  event_loop loop;
+  std::vector<std::string> log;
+  auto a = loop.call_later(1, [&] { log.push_back("a"); });
+  loop.call_later(2, [&] { log.push_back("b"); });
+  loop.call_later(2, [&] { log.push_back("c"); });
+  a->cancel();
+  loop.call_later(2, [&] { log.push_back("d"); });
+  loop.run_forever();
+  CHECK(log == std::vector<std::string>{"b", "c", "d"});
+}
+
+TEST_CASE("a timer due within the clock resolution (1 ns) fires in the same pass, like asyncio's end_time") {
+  event_loop loop;
+  std::vector<std::string> log;
+  loop.call_at(2.43 + 0.02, [&] { log.push_back("later by an ulp"); });  // 2.45
+  loop.call_at(2.4 + 0.05, [&] { log.push_back("first"); });           // 2.4499999999999997
+  loop.call_at(2.46, [&] { log.push_back("next pass"); });
+  double next = loop.run_once();
+  CHECK(next == 2.4 + 0.05);
+  loop.clock().wait_until(next);
+  loop.run_once();
+  CHECK(log == std::vector<std::string>{"first", "later by an ulp"});
+  CHECK(loop.time() == 2.4 + 0.05);
+}

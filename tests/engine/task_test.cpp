@@ -230,3 +230,61 @@ TEST_CASE("a pending task destroyed with its loop is reported and its frame dest
   CHECK(destroyed == 1);
   CHECK(reports == std::vector<std::string>{"Task was destroyed but it is pending!"});
 }
+
+namespace {
+coro<int> sleeps_long() {
+  co_await aio::sleep(10);
+  co_return 1;
+}
+coro<std::string> cancel_message_of(task<int> t) {
+  try {
+    co_await t;
+  } catch (const cancelled_error& e) {
+    co_return e.message();
+  }
+  co_return "not cancelled";
+}
+std::string message_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const cancelled_error& c) {
+    return c.message();
+  } catch (...) {
+    return "not a cancelled_error";
+  }
+}
+coro<void> cancelled_messages(std::vector<std::string>* seen) {
+  auto t = create_task(sleeps_long());
+  co_await aio::sleep(0);
+  t.cancel("stop");
+  seen->push_back(co_await cancel_message_of(t));
+  seen->push_back(co_await cancel_message_of(t));  // the CancelledError was handed out already
+  auto t2 = create_task(sleeps_long());
+  co_await aio::sleep(0);
+  t2.cancel("stop2");
+  std::vector<task<int>> ts;
+  ts.push_back(t2);
+  auto g = gather(return_exceptions, ts);
+  auto outcomes = co_await g;
+  seen->push_back(message_of(outcomes[0].error));  // gather reads _cancel_message: None
+  seen->push_back(co_await cancel_message_of(t2));  // so the task still has its exception
+  auto t3 = create_task(sleeps_long());
+  co_await aio::sleep(0);
+  t3.cancel("m3");
+  co_await aio::sleep(0);
+  try {
+    t3.result();
+  } catch (const cancelled_error& e) {
+    seen->push_back(e.message());
+  }
+  seen->push_back(co_await cancel_message_of(t3));
+}
+}  // namespace
+
+TEST_CASE("a task that ended cancelled hands out its CancelledError's message once (CPython's _cancelled_exc)") {
+  // CPython 3.11 prints: stop, '', '', stop2, m3, '' for the same program.
+  event_loop loop;
+  std::vector<std::string> seen;
+  run(loop, cancelled_messages(&seen));
+  CHECK(seen == std::vector<std::string>{"stop", "", "", "stop2", "m3", ""});
+}

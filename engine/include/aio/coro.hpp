@@ -15,6 +15,7 @@
 
 #include "aio/future.hpp"
 #include "aio/detail/coro.hpp"
+#include "aio/detail/pool.hpp"
 
 namespace aio {
 
@@ -33,17 +34,17 @@ int& inline_depth() noexcept;
 /// (aio/debug.hpp's live_coroutine_frames()). Always compiled in: one relaxed increment per frame.
 inline std::atomic<std::int64_t> g_live_frames{0};
 
-/// Base of every engine promise: the frame allocation goes through here to be counted.
+/// Base of every engine promise: the frame allocation goes through here to be counted, and
+/// comes from the recycling pool (aio/detail/pool.hpp): frames are the most frequent allocation.
 struct frame_counted {
   static void* operator new(std::size_t n) {
-    void* p = ::operator new(n);
+    void* p = pool_alloc(n);
     g_live_frames.fetch_add(1, std::memory_order_relaxed);
     return p;
   }
   static void operator delete(void* p, std::size_t n) noexcept {
     g_live_frames.fetch_sub(1, std::memory_order_relaxed);
-    (void)n;  // (sized ::operator delete is not declared by clang without -fsized-deallocation)
-    ::operator delete(p);
+    pool_free(p, n);
   }
 };
 

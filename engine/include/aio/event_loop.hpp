@@ -41,6 +41,12 @@ class deadlock_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+namespace detail {
+/// The loop whose callbacks are running on this thread (event_loop::current()). Constant-
+/// initialised, so reading it is a plain thread-local load, inlined on hot paths.
+inline thread_local event_loop* t_current_loop = nullptr;
+}  // namespace detail
+
 class event_loop {
  public:
   static constexpr double never = std::numeric_limits<double>::infinity();
@@ -51,7 +57,7 @@ class event_loop {
   event_loop& operator=(const event_loop&) = delete;
 
   /// The loop whose callbacks are running on this thread (asyncio.get_running_loop()).
-  static event_loop* current() noexcept;
+  static event_loop* current() noexcept { return detail::t_current_loop; }
   /// current() or, failing that, throws std::runtime_error("no running event loop").
   static event_loop& running();
   /// Whether `l` is a loop not yet destroyed on this thread (reports from futures that outlive
@@ -130,7 +136,7 @@ class event_loop {
 
   /// Number of callbacks in the ready queue / timers pending (inspection, tests).
   std::size_t ready_count() const noexcept { return ready_.size(); }
-  std::size_t timer_count() const noexcept { return timers_.size(); }
+  std::size_t timer_count() const noexcept { return timers_.size() - cancelled_timers_; }
 
   // ---- engine internals (used by futures, tasks and primitives) ----
   /// call_soon without a handle: fn(arg) runs in a later pass, in FIFO order. `arg` is owned by
@@ -141,6 +147,10 @@ class event_loop {
   void register_task(task_base& t) noexcept;
   void unregister_task(task_base& t) noexcept;
   std::uint64_t next_task_id() noexcept { return ++task_ids_; }
+  /// Tasks holding a cancellation to raise at the await being resumed (task_base keeps it
+  /// exact): awaiters skip looking for one while this is zero, the overwhelmingly common case.
+  std::uint32_t pending_injections() const noexcept { return pending_injections_; }
+  void count_injection(int delta) noexcept { pending_injections_ += static_cast<std::uint32_t>(delta); }
 
  private:
   struct ready_item {
@@ -154,18 +164,28 @@ class event_loop {
   void run_debug(ready_item it);
   static void drop_handle(void* h);
   static void run_handle(void* h);
-  void heap_push(timer_handle* t);
-  timer_handle* heap_pop();
-  void heap_remove(timer_handle* t);
-  void sift_up(std::size_t i);
-  void sift_down(std::size_t i);
-  bool heap_less(std::size_t a, std::size_t b) const;
+  /// A timer heap entry, by value (24 bytes): ordered by (deadline, scheduling sequence) without
+  /// touching the handles, so equal deadlines fire in the order they were scheduled. The entry
+  /// holds a reference to `t`; a handle has at most one entry in the heap, live while t->in_heap_.
+  struct timer_entry {
+    double when;
+    std::uint64_t seq;
+    timer_handle* t;
+    bool operator<(const timer_entry& o) const noexcept;
+    bool live() const noexcept;
+  };
+  void heap_push(timer_entry e);
+  timer_entry heap_pop();
+  void drop_cancelled_timers();
+  void purge_cancelled_timers();
 
   std::unique_ptr<aio::clock> clock_;
   detail::ring<ready_item> ready_;
-  std::vector<timer_handle*> timers_;  // binary min-heap on (when, seq); each holds a reference
+  std::vector<timer_entry> timers_;  // min-heap on (when, seq), heapq's algorithms; each holds a reference
+  std::size_t cancelled_timers_ = 0;  // entries whose timer was cancelled, not yet removed
   std::uint64_t timer_seq_ = 0;
   std::uint64_t task_ids_ = 0;
+  std::uint32_t pending_injections_ = 0;
   task_base* current_task_ = nullptr;
   task_base* tasks_head_ = nullptr;  // intrusive list of live tasks (all_tasks, close-time reports)
   task_base* tasks_tail_ = nullptr;

@@ -33,6 +33,16 @@ struct done_callback {
   void* arg;
   void (*drop)(void*);
 };
+
+/// A future's label ("lock db", "queue q get"): an immutable, reference-counted string, so the
+/// wait queue that parks a thousand futures shares one instead of copying it into each.
+class label : public refcounted {
+ public:
+  explicit label(std::string t) : text(std::move(t)) {}
+  const std::string text;
+};
+using label_ref = ref_ptr<const label>;
+inline label_ref make_label(std::string t) { return t.empty() ? label_ref() : label_ref(new label(std::move(t))); }
 }  // namespace detail
 
 class future_base : public detail::refcounted {
@@ -59,9 +69,18 @@ class future_base : public detail::refcounted {
   const std::exception_ptr& stored_exception() const noexcept { return exc_; }
 
   const std::string& cancel_message() const noexcept;
+  /// The message of the cancelled_error that result()/exception() raise now (asyncio's
+  /// Future._make_cancelled_error), consuming it like CPython: a task that ended cancelled keeps
+  /// the CancelledError it ended with (_cancelled_exc) and hands out its message once; after
+  /// that the message is empty, its _cancel_message being None.
+  std::string take_cancel_message();
+  /// Future._cancel_message without consuming anything: what gather(return_exceptions=True)
+  /// reports for a cancelled child. Empty for a task that ended cancelled.
+  std::string py_cancel_message() const { return cancelled_exc_ ? std::string() : cancel_message(); }
   /// What a task waiting on this future is suspended on, for observers ("future", "task x", ...).
-  virtual std::string describe() const { return label_.empty() ? std::string("future") : label_; }
-  void set_label(std::string l) { label_ = std::move(l); }
+  virtual std::string describe() const { return label_ ? label_->text : std::string("future"); }
+  void set_label(std::string l) { label_ = detail::make_label(std::move(l)); }
+  void set_label(detail::label_ref l) noexcept { label_ = std::move(l); }
 
   void add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr);
   /// Removes every registration of (fn, arg); returns how many were removed.
@@ -80,15 +99,23 @@ class future_base : public detail::refcounted {
   void schedule_callbacks_();
   /// At destruction: "<kind> exception was never retrieved" if it failed and neither result()
   /// nor exception() was called (asyncio's Future.__del__). Marks it retrieved.
-  void report_unretrieved_(const char* kind, task_base* t) noexcept;
+  void report_unretrieved_(const char* kind, task_base* t) noexcept {
+    if (st_ == status::finished && exc_ && !retrieved_) report_unretrieved_slow_(kind, t);
+  }
+  void report_unretrieved_slow_(const char* kind, task_base* t) noexcept;
 
-  event_loop* loop_;
+  // (st_ and retrieved_ come first: they fill the tail padding of refcounted's counter.)
   status st_ = status::pending;
   bool retrieved_ = false;  // result()/exception() seen: no "never retrieved" report
+  bool cancelled_exc_ = false;  // cancel_msg_ is a task's one-shot _cancelled_exc message
+  event_loop* loop_;
   std::exception_ptr exc_;
   std::unique_ptr<std::string> cancel_msg_;
-  std::string label_;
-  std::vector<detail::done_callback> callbacks_;
+  detail::label_ref label_;
+  // Done-callbacks in registration order: the first inline (almost every future has exactly one,
+  // its awaiting task's wake-up), any more in a vector allocated only then.
+  detail::done_callback cb0_{nullptr, nullptr, nullptr};
+  std::unique_ptr<std::vector<detail::done_callback>> more_cbs_;
 };
 
 namespace detail {
@@ -112,8 +139,13 @@ struct future_awaiter_base {
   future_base* f;
   bool await_ready() const noexcept { return f->done(); }
   void await_suspend(coro_handle<> h);
-  /// Throws the cancellation the task was asked to deliver at this await, if any.
-  static void deliver_pending();
+  /// Throws the cancellation the task was asked to deliver at this await, if any. Inline test;
+  /// the lookup runs only while some task of the loop holds one.
+  static void deliver_pending() {
+    event_loop* l = event_loop::current();
+    if (l && l->pending_injections()) deliver_pending_slow();
+  }
+  static void deliver_pending_slow();
 };
 
 template <class T>

@@ -126,7 +126,7 @@ future<std::vector<outcome<T>>> gather(return_exceptions_t, const std::vector<fu
     for (auto& f : c) {
       outcome<T> o;
       if (f->cancelled())
-        o.error = std::make_exception_ptr(cancelled_error(f->cancel_message()));
+        o.error = std::make_exception_ptr(cancelled_error(f->py_cancel_message()));  // as gather does
       else if (auto e = f->exception())
         o.error = e;
       else

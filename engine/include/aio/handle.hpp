@@ -1,6 +1,9 @@
 // handle / timer_handle: a scheduled callback that can be cancelled before it runs
 // (asyncio.Handle / asyncio.TimerHandle). A cancelled handle is skipped when its turn comes.
-// Timers order by (when, seq): equal deadlines run in the order they were scheduled.
+// Timers order by (when, seq): equal deadlines run in the order they were scheduled (asyncio
+// leaves that order to heapq; see event_loop.cpp). The loop's heap holds (when, seq, handle)
+// entries by value, so ordering never touches the handles; a cancelled timer's entry is dropped lazily, as asyncio does (see
+// event_loop.cpp).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -30,7 +33,8 @@ class handle : public detail::refcounted {
 class timer_handle : public handle {
  public:
   double when() const noexcept { return when_; }
-  bool scheduled() const noexcept { return heap_index_ != npos; }
+  /// In the loop's timer heap: scheduled, neither fired nor cancelled yet.
+  bool scheduled() const noexcept { return in_heap_; }
 
  protected:
   void on_cancel() noexcept override;
@@ -38,11 +42,11 @@ class timer_handle : public handle {
  private:
   friend class event_loop;
   friend class detail_timer_heap_access;
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   double when_ = 0;
-  std::uint64_t seq_ = 0;
-  std::size_t heap_index_ = npos;
+  std::uint64_t seq_ = 0;  // scheduling order: breaks ties between equal deadlines
   event_loop* loop_ = nullptr;
+  bool in_heap_ = false;  // its heap entry is live (not fired, not cancelled)
+  bool stale_ = false;    // a cancelled entry of it is still in the heap
 };
 
 using handle_ref = detail::ref_ptr<handle>;

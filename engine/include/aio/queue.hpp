@@ -74,14 +74,28 @@ class queue_base {
   coro<void> wait_for_slot_();
   /// get()'s `while self.empty()` loop: wait for an item (raises queue_shut_down when shut down).
   coro<void> wait_for_item_();
-  /// put_nowait()'s checks, before the item is stored.
-  void check_put_() const;
+  /// put_nowait()'s checks, before the item is stored (inline; the throws are out of line).
+  void check_put_() const {
+    if (shut_down_ || full()) throw_put_error_();
+  }
   /// get_nowait()'s checks, before an item is taken.
-  void check_get_() const;
+  void check_get_() const {
+    if (empty()) throw_get_error_();
+  }
   /// After storing an item: count it, wake a getter.
-  void after_put_();
+  void after_put_() {
+    ++unfinished_;
+    if (finished_.is_set()) finished_.clear();
+    if (!getters_.empty()) getters_.pop_wake_one();
+    detail::report(*this, "put");
+  }
   /// After taking an item: wake a putter.
-  void after_get_();
+  void after_get_() {
+    if (!putters_.empty()) putters_.pop_wake_one();
+    detail::report(*this, "get");
+  }
+  [[noreturn]] void throw_put_error_() const;
+  [[noreturn]] void throw_get_error_() const;
 
  private:
   virtual std::size_t size_() const noexcept = 0;
@@ -107,7 +121,7 @@ class basic_queue : public queue_base {
 
   /// Wait while full, then store `item`.
   coro<void> put(T item) {
-    co_await wait_for_slot_();
+    if (full()) co_await wait_for_slot_();  // (no second frame when there is room already)
     put_nowait(std::move(item));
   }
   /// Store `item` now; throws queue_full or queue_shut_down.
@@ -118,7 +132,7 @@ class basic_queue : public queue_base {
   }
   /// Wait while empty, then take the next item.
   coro<T> get() {
-    co_await wait_for_item_();
+    if (empty()) co_await wait_for_item_();
     co_return get_nowait();
   }
   /// Take the next item now; throws queue_empty or queue_shut_down.

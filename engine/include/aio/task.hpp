@@ -7,6 +7,7 @@
 // its coroutine; catching it lets the task go on. cancelling()/uncancel() count the requests.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -19,8 +20,13 @@ class task_base : public future_base {
  public:
   std::uint64_t id() const noexcept { return id_; }
   /// The task's name ("Task-<id>" unless one was given).
-  std::string name() const { return name_.empty() ? "Task-" + std::to_string(id_) : name_; }
-  void set_name(std::string n) { name_ = std::move(n); }
+  std::string name() const { return name_ ? *name_ : "Task-" + std::to_string(id_); }
+  void set_name(std::string n) {
+    if (n.empty())
+      name_.reset();
+    else
+      name_ = std::make_unique<std::string>(std::move(n));
+  }
 
   bool cancel(std::string msg = {}) override;
   /// Number of cancel() requests not yet matched by uncancel().
@@ -42,8 +48,10 @@ class task_base : public future_base {
   /// The cancellation to raise at the await being resumed, if any (consumed).
   std::exception_ptr take_pending() noexcept {
     if (!inject_) return {};  // the common case: no exception_ptr traffic (costly in WASM)
-    return std::exchange(inject_, nullptr);
+    return clear_inject_();
   }
+  /// Mark it cancelled by the CancelledError its coroutine ended with (message `msg`).
+  void end_cancelled_(std::string msg);
   /// Destroy the coroutine of a task that never finished (loop teardown). Reports it.
   void destroy_pending();
   /// True for the loop callbacks that step a task (their arg is the task_base*): debug mode
@@ -54,11 +62,12 @@ class task_base : public future_base {
   task_base* prev_in_loop = nullptr;
 
  protected:
-  task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p, std::string name);
+  task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p) noexcept;
   ~task_base() override;
   void schedule_first_step();
   /// Move the finished top coroutine's value into this future (it may throw the coroutine's exception).
   virtual void store_result_() = 0;
+  detail::coro_promise_base& top_promise() const noexcept { return *top_promise_; }
 
  private:
   static void step_cb(void* self);
@@ -67,13 +76,22 @@ class task_base : public future_base {
   void step();
   void finish_from_coroutine();
   void destroy_frame_();
+  /// inject_ changes only through these, which keep the loop's pending_injections() exact.
+  void set_inject_(std::exception_ptr e) noexcept {
+    if (!inject_) loop_->count_injection(1);
+    inject_ = std::move(e);
+  }
+  std::exception_ptr clear_inject_() noexcept {
+    if (inject_) loop_->count_injection(-1);
+    return std::exchange(inject_, nullptr);
+  }
 
   detail::coro_handle<> top_;
   detail::coro_promise_base* top_promise_;
   detail::coro_handle<> resume_point_;
   future_base* fut_waiter_ = nullptr;
   std::exception_ptr inject_;
-  std::string name_;
+  std::unique_ptr<std::string> name_;  // only when given: "Task-<id>" is formatted on demand
   std::uint64_t id_;
   int num_cancels_requested_ = 0;
   bool must_cancel_ = false;
@@ -84,8 +102,9 @@ namespace detail {
 template <class T>
 class task_state final : public task_base {
  public:
-  task_state(event_loop& loop, coro_handle<coro_promise<T>> h, std::string name)
-      : task_base(loop, h, h.promise(), std::move(name)), promise_(&h.promise()) {
+  task_state(event_loop& loop, coro_handle<coro_promise<T>> h) : task_base(loop, h, h.promise()) { schedule_first_step(); }
+  task_state(event_loop& loop, coro_handle<coro_promise<T>> h, std::string name) : task_base(loop, h, h.promise()) {
+    set_name(std::move(name));
     schedule_first_step();
   }
   void* value_slot() noexcept override { return &value; }
@@ -93,14 +112,14 @@ class task_state final : public task_base {
 
  private:
   void store_result_() override {
+    auto& p = static_cast<coro_promise<T>&>(top_promise());
     if constexpr (std::is_void_v<T>) {
-      promise_->take();
+      p.take();
       value.emplace();
     } else {
-      value.emplace(promise_->take());
+      value.emplace(p.take());
     }
   }
-  coro_promise<T>* promise_;
 };
 }  // namespace detail
 
@@ -136,13 +155,23 @@ class task {
 
 /// Wrap a coroutine in a task on the running loop (or `loop`); its first step runs next pass.
 template <class T>
-task<T> create_task(event_loop& loop, coro<T> c, std::string name = {}) {
+task<T> create_task(event_loop& loop, coro<T> c, std::string name) {
   auto h = c.release();
   return task<T>(detail::ref_ptr<detail::task_state<T>>(new detail::task_state<T>(loop, h, std::move(name))));
 }
 template <class T>
-task<T> create_task(coro<T> c, std::string name = {}) {
+task<T> create_task(coro<T> c, std::string name) {
   return create_task(event_loop::running(), std::move(c), std::move(name));
+}
+// Unnamed ("Task-<id>"): the common case, without passing an empty name string along.
+template <class T>
+task<T> create_task(event_loop& loop, coro<T> c) {
+  auto h = c.release();
+  return task<T>(detail::ref_ptr<detail::task_state<T>>(new detail::task_state<T>(loop, h)));
+}
+template <class T>
+task<T> create_task(coro<T> c) {
+  return create_task(event_loop::running(), std::move(c));
 }
 
 /// The task whose step is running (nullptr between steps).

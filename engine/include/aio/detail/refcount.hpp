@@ -4,9 +4,13 @@
 #include <cstdint>
 #include <utility>
 
+#include "aio/detail/pool.hpp"
+
 namespace aio::detail {
 
-class refcounted {
+/// Instances come from the recycling pool (`pooled`): futures, tasks and handles are allocated
+/// and freed at the rate tasks run.
+class refcounted : public pooled {
  public:
   refcounted() = default;
   refcounted(const refcounted&) = delete;

@@ -5,7 +5,6 @@
 // the entry when it leaves, or when its coroutine frame is destroyed (CPython's `finally: remove`).
 #pragma once
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <string>
 #include <utility>
@@ -28,21 +27,21 @@ class wait_queue {
  public:
   class ticket;
 
-  explicit wait_queue(std::string label = {}) : label_(std::move(label)) {}
+  explicit wait_queue(std::string label = {}) : label_(make_label(std::move(label))) {}
   wait_queue(const wait_queue&) = delete;
   wait_queue& operator=(const wait_queue&) = delete;
   /// Entries still queued are dropped; their tickets are detached (they no longer touch us).
   ~wait_queue();
 
   /// What a task parked here is suspended on (its future's describe()): "lock db", ...
-  const std::string& label() const noexcept { return label_; }
-  void set_label(std::string l) { label_ = std::move(l); }
+  const std::string& label() const noexcept;
+  void set_label(std::string l) { label_ = make_label(std::move(l)); }
 
   /// Append a new pending future for the current task; await the returned ticket.
   [[nodiscard]] ticket park();
 
-  bool empty() const noexcept { return entries_.empty(); }
-  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return head_ == nullptr; }
+  std::size_t size() const noexcept { return size_; }
   /// True when no entry is left that is not cancelled (CPython's `all(w.cancelled() ...)`).
   bool all_cancelled() const noexcept;
 
@@ -61,8 +60,9 @@ class wait_queue {
   /// runs, cancelled ones are left out (their tasks are about to leave).
   std::vector<std::string> task_names() const;
 
-  /// A parked waiter: owns the queue entry until it is woken and popped, or leaves. Lives in
-  /// the waiting coroutine's frame; its destructor removes the entry if it is still queued.
+  /// A parked waiter: it is the queue entry (an intrusive list node) until it is woken and
+  /// popped, or leaves. Lives in the waiting coroutine's frame (its address never changes);
+  /// its destructor removes the entry if it is still queued.
   class ticket {
    public:
     ticket(const ticket&) = delete;
@@ -78,21 +78,22 @@ class wait_queue {
    private:
     friend class wait_queue;
     explicit ticket(wait_queue& q);
-    wait_queue* q_;  // non-null exactly while our entry is in q_->entries_
+    wait_queue* q_;  // non-null exactly while this ticket is linked into q_'s list
     ref_ptr<future_base> f_;
+    task_base* task_;  // the parked task (alive: its frame holds this ticket)
+    ticket* prev_ = nullptr;
+    ticket* next_ = nullptr;
   };
 
  private:
-  struct entry {
-    ref_ptr<future_base> fut;
-    task_base* task;  // the parked task (alive: its frame holds the ticket that holds the entry)
-    ticket* owner;
-  };
   static void complete(future_base& f);
-  void pop_front_();
+  void unlink_(ticket& t) noexcept;
+  void pop_front_() noexcept { unlink_(*head_); }
 
-  std::deque<entry> entries_;
-  std::string label_;
+  ticket* head_ = nullptr;  // FIFO of parked tickets
+  ticket* tail_ = nullptr;
+  std::size_t size_ = 0;
+  label_ref label_;
 };
 
 /// "kind" or "kind name": the default label of a primitive's waiters.
@@ -100,16 +101,21 @@ inline std::string kind_label(const char* kind, const std::string& name) {
   return name.empty() ? std::string(kind) : std::string(kind) + " " + name;
 }
 
-/// Send `op` with p.stats() to the running loop's observer, if one is attached and p is observed.
+/// report()'s slow part, out of line: only runs when an observer listens.
 template <class P>
-void report(const P& p, const char* op) {
+[[gnu::noinline, gnu::cold]] void report_to(const P& p, const char* op, event_loop& loop, observer& o) {
+  primitive_stats s = p.stats();
+  o.on_primitive({op, loop.current_task(), s});
+}
+
+/// Send `op` with p.stats() to the running loop's observer, if one is attached and p is observed.
+/// With no observer this is three inlined tests.
+template <class P>
+inline void report(const P& p, const char* op) {
   if (!p.observed()) return;
   event_loop* loop = event_loop::current();
   if (!loop) return;
-  if (observer* o = loop->observer()) {
-    primitive_stats s = p.stats();
-    o->on_primitive({op, loop->current_task(), s});
-  }
+  if (observer* o = loop->observer()) report_to(p, op, *loop, *o);
 }
 
 /// A failure inside a destructor (a guard's release) goes to the loop's exception handler.
