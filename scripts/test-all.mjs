@@ -3,7 +3,7 @@
 // counting the test cases of all suites. Exits non-zero if anything failed.
 // A suite that breaks before it can count its cases counts as 1 failed.
 //
-//   node scripts/test-all.mjs [suite...]   suites: native wasm unit types e2e
+//   node scripts/test-all.mjs [suite...]   suites: native wasm unit types examples differential e2e asan clang
 //
 // Expects a finished build (scripts/build.sh; `npm test` does both).
 
@@ -139,6 +139,10 @@ const SUITES = {
     title: 'every example runs to its expected end (native runner)',
     fn: () => countingScript(['tests/examples/run-examples.mjs', 'build/dev/tests/aio-scenario']),
   },
+  differential: {
+    title: 'engine vs CPython: 300 generated scenarios + every example, identical traces (build/dev)',
+    fn: () => countingScript(['tests/differential/differential.mjs', '--engine', 'build/dev/tests/aio-scenario', '--count', '300']),
+  },
   e2e: { title: 'end-to-end (Chromium, CLI)', fn: e2e },
   asan: { title: 'native doctest under ASan + UBSan (build/asan)', fn: () => presetSuite('asan') },
   clang: { title: 'native doctest, clang 14 (build/clang)', fn: () => presetSuite('clang') },
@@ -168,7 +172,7 @@ for (const name of chosen.length ? chosen : Object.keys(SUITES)) {
 console.log('\n' + bold('=== summary'));
 for (const r of results) {
   const mark = r.failed ? 'FAIL' : 'ok  ';
-  console.log(`${mark} ${r.name.padEnd(7)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed${r.note ? `  (${r.note})` : ''}`);
+  console.log(`${mark} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed${r.note ? `  (${r.note})` : ''}`);
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

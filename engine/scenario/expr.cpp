@@ -1,5 +1,7 @@
 #include "scenario/expr.hpp"
 
+#include <functional>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -648,7 +650,24 @@ std::string to_display(const value& v) {
   }
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_null()) return "null";
-  return v.dump();
+  // Lists and maps as JSON, with no negative zero (as above: the scenario's numbers are doubles,
+  // so 0 * -1 is -0.0 here where Python's integers give 0; the exported fmt() does the same).
+  std::function<bool(const value&)> has_negative_zero = [&](const value& x) {
+    if (x.is_number_float()) return x.get<double>() == 0 && std::signbit(x.get<double>());
+    if (!x.is_structured()) return false;
+    for (auto& e : x)
+      if (has_negative_zero(e)) return true;
+    return false;
+  };
+  if (!has_negative_zero(v)) return v.dump();
+  std::function<void(value&)> fix = [&](value& x) {
+    if (x.is_number_float() && x.get<double>() == 0) x = 0.0;
+    if (!x.is_structured()) return;
+    for (auto& e : x) fix(e);
+  };
+  value copy = v;
+  fix(copy);
+  return copy.dump();
 }
 
 bool truthy(const value& v) {

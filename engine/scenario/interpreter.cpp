@@ -5,10 +5,13 @@
 #include <map>
 
 #include "aio/gather.hpp"
+#include "aio/generator.hpp"
 #include "aio/run.hpp"
 #include "aio/sleep.hpp"
 #include "aio/task_group.hpp"
 #include "scenario/objects.hpp"
+#include "scenario/run_clock.hpp"
+#include "scenario/watchdog.hpp"
 
 namespace aio::scenario {
 
@@ -19,6 +22,8 @@ std::string error_type(const std::exception_ptr& e) {
     return r.type;
   } catch (const cancelled_error&) {
     return "CancelledError";
+  } catch (const generator_exit&) {  // aclose() at a generator's yield (steps_gen.cpp)
+    return "GeneratorExit";
   } catch (const timeout_error&) {
     return "TimeoutError";
   } catch (const scenario_error&) {
@@ -37,6 +42,8 @@ std::string error_type(const std::exception_ptr& e) {
     return "BrokenBarrierError";
   } catch (const std::invalid_argument&) {
     return "ValueError";
+  } catch (const std::bad_alloc&) {
+    return "MemoryError";
   } catch (const std::runtime_error&) {
     return "RuntimeError";
   } catch (...) {
@@ -60,10 +67,11 @@ value error_value(const std::exception_ptr& e) {
 bool error_matches(const std::exception_ptr& e, const std::vector<std::string>& types) {
   std::string t = error_type(e);
   if (t == "ScenarioError") return false;  // a mistake in the scenario is never caught by it
-  if (types.empty()) return t != "CancelledError";
+  bool base_only = t == "CancelledError" || t == "GeneratorExit";  // BaseException, not Exception
+  if (types.empty()) return !base_only;
   for (auto& want : types) {
     if (want == t || want == "BaseException") return true;
-    if (want == "Exception" && t != "CancelledError") return true;
+    if (want == "Exception" && !base_only) return true;
   }
   return false;
 }
@@ -92,6 +100,7 @@ std::string exec_context::unique_name(const std::string& base) {
 }
 
 value exec_context::eval(const templ& t, frame& f, const std::string& pointer) {
+  if (guard) guard->tick(pointer);
   value now = trace_time(loop);
   auto lookup = [&](const std::string& name) -> const value* {
     if (name == "now") return &now;
@@ -131,6 +140,7 @@ coro<void> exec_context::exec(const block& b, frame& f) {
   for (auto& s : b) {
     if (f.state != flow::next) break;
     if (auto* t = current_task()) current_step_[t->id()] = s.get();
+    if (guard) guard->tick(s->pointer);
     co_await s->run(*this, f);
   }
 }
@@ -141,6 +151,7 @@ coro<value> exec_context::call(const call_spec& c, frame& f) {
 }
 
 task<value> exec_context::start(const call_spec& c, frame& f, const std::string& name) {
+  if (guard) guard->on_spawn(c.pointer);
   value args = eval_args(c, f);
   std::string n = unique_name(name.empty() ? c.task : name);
   if (f.group) return f.group->create_task(run_call(&sc.tasks.at(c.task), std::move(args)), n);
@@ -188,7 +199,14 @@ runner::runner(const scenario& sc, const run_options& opt, trace_sink& sink) : s
   std::string clock = opt.clock.empty() ? sc.clock : opt.clock;
   real_ = clock == "real";
   speed_ = opt.speed > 0 ? opt.speed : 1.0;
-  loop_ = std::make_unique<event_loop>(real_ ? make_real_clock(speed_) : make_virtual_clock());
+  if (real_) {
+    auto clk = std::make_unique<run_clock>(speed_);
+    real_clock_ = clk.get();
+    speed_ = clk->speed();
+    loop_ = std::make_unique<event_loop>(std::move(clk));
+  } else {
+    loop_ = std::make_unique<event_loop>(make_virtual_clock());
+  }
   tracer_ = std::make_unique<task_tracer>(*loop_, sink_);
   loop_->set_observer(tracer_.get());
   loop_->set_exception_handler([this](event_loop&, const error_context& c) {
@@ -198,12 +216,18 @@ runner::runner(const scenario& sc, const run_options& opt, trace_sink& sink) : s
     sink_.emit(e);
   });
   cx_ = std::make_unique<exec_context>(sc, *loop_, sink_);
+  guard_ = std::make_unique<run_guard>(run_limits{opt.watchdog_ms, opt.max_events, opt.max_tasks}, *loop_, sink_);
+  guard_->set_speed(speed_);
+  cx_->guard = guard_.get();
+  cx_->http = opt.http;
   frame top;
   call_spec main_call{sc.main, {}, sc.tasks.at(sc.main).pointer};
   main_ = cx_->start(main_call, top, sc.main);
+  seq_ = std::make_unique<run_sequence>(*loop_, *main_.base());
 }
 
 runner::~runner() {
+  seq_.reset();
   main_ = {};
   // Tasks still pending here (a deadlock, a limit) are torn down silently: the run is over
   // and its `end` event has been sent.
@@ -214,8 +238,10 @@ runner::~runner() {
 
 double runner::step() {
   if (finished_) return event_loop::never;
-  loop_->run_once();
-  check_progress();  // may cancel leftover tasks, which queues their wake-ups
+  guard_->begin_pass();
+  seq_->step();  // one pass, and asyncio.run's end-of-run sequence (aio/run.hpp)
+  if (check_limits()) return event_loop::never;
+  check_progress();
   if (finished_) return event_loop::never;
   double next = loop_->next_deadline();
   if (sink_.count() > max_events_) {
@@ -224,9 +250,13 @@ double runner::step() {
     finish(2, "failed", "too many events");
     return event_loop::never;
   }
-  if (next == event_loop::never && !loop_->has_external()) {
+  if (seq_->stuck()) {
     if (cleanup_) {
-      finish(exit_code_, exit_code_ == 0 ? "ok" : "failed");
+      // A leftover task that catches its cancellation and then waits for something that never
+      // comes: asyncio.run would wait forever; the run ends here with main's outcome.
+      sink_.emit(value{{"type", "diagnostic"}, {"t", trace_time(*loop_)}, {"severity", "warning"},
+                       {"message", "after main ended, the leftover tasks were cancelled but not all of them finished: " + explain_deadlock()}});
+      finish(exit_code_, exit_code_ == 0 ? "ok" : "failed", end_message_);
     } else {
       std::string why = explain_deadlock();
       value d{{"type", "diagnostic"}, {"t", trace_time(*loop_)}, {"severity", "error"}, {"message", why}};
@@ -252,7 +282,7 @@ std::string runner::explain_deadlock() const {
 }
 
 void runner::check_progress() {
-  if (!cleanup_ && main_.done()) {
+  if (!cleanup_ && main_.done()) {  // main's outcome; the sequence goes on with the cleanup
     int code = 0;
     std::string message;
     if (main_.cancelled()) {
@@ -263,15 +293,10 @@ void runner::check_progress() {
       message = describe_error(e);
     }
     exit_code_ = code;
-    cleanup_ = true;
-    // Like asyncio.run: cancel whatever is still pending and let it clean up.
-    auto pending = loop_->all_tasks();
-    for (auto* t : pending) t->cancel();
-    if (pending.empty()) finish(code, code == 0 ? "ok" : "failed", message);
     end_message_ = message;
-    return;
+    cleanup_ = true;
   }
-  if (cleanup_ && !finished_ && loop_->all_tasks().empty()) finish(exit_code_, exit_code_ == 0 ? "ok" : "failed", end_message_);
+  if (seq_->closed()) finish(exit_code_, exit_code_ == 0 ? "ok" : "failed", end_message_);
 }
 
 void runner::finish(int code, const std::string& status, const std::string& message) {

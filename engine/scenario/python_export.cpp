@@ -79,7 +79,7 @@ std::set<std::string> assigned_names(const std::string& body) {
 /// The program as it is put together: every body first (so the helpers they call are known).
 class program_writer {
  public:
-  explicit program_writer(const scenario& sc) : sc_(sc) {
+  explicit program_writer(const scenario& sc) {
     for (auto& [n, t] : sc.tasks) task_names_.insert(py_writer().task_name(n));
     for (auto& [n, v] : sc.shared) shared_.insert(writer().name(n));
   }
@@ -129,7 +129,6 @@ class program_writer {
   const std::set<std::string>& custom_errors() const { return errors_; }
 
  private:
-  const scenario& sc_;
   std::set<std::string> task_names_, shared_, needs_, errors_;
   std::string code_;
 };
@@ -202,13 +201,13 @@ std::string export_python(const scenario& sc) {
   py_writer names = pw.writer();
 
   // Bodies first: they decide which helpers and classes the program needs.
-  std::string contexts;
+  std::vector<std::string> contexts, tasks;  // top-level definitions, each without blank lines around
   for (auto& ctx_entry : sc.contexts) {
     const std::string& n = ctx_entry.first;  // (clang 14: lambdas cannot capture structured bindings)
     const context_def& c = ctx_entry.second;
     // An async generator: enter steps, `yield value` (what `as` gets), then exit steps that see
     // the body's exception as `error` (None when it ended normally) before it propagates.
-    contexts += "\n\n@contextlib.asynccontextmanager\n" + pw.function("async def " + names.name(n) + "():", {}, [&](py_writer& w) {
+    contexts.push_back("@contextlib.asynccontextmanager\n" + pw.function("async def " + names.name(n) + "():", {}, [&](py_writer& w) {
       w.line("\"\"\"The `" + n + "` context: `async with " + names.name(n) + "() as value:`.\"\"\"");
       for (auto& s : c.enter) s->to_python(w);
       w.line("error = None");
@@ -223,45 +222,54 @@ std::string export_python(const scenario& sc) {
       w.dedent();
       w.line("finally:");
       w.body(c.exit);
-    });
+    }));
   }
-  std::string tasks;
   auto write_task = [&](const task_def& t) {
     std::string params;
     for (auto& p : t.params) params += (params.empty() ? "" : ", ") + names.name(p);
-    tasks += "\n\n" + pw.function("async def " + names.task_name(t.name) + "(" + params + "):", t.params, [&](py_writer& w) {
+    tasks.push_back(pw.function("async def " + names.task_name(t.name) + "(" + params + "):", t.params, [&](py_writer& w) {
       if (t.steps.empty()) w.line("pass");
       for (auto& s : t.steps) s->to_python(w);
-    });
+    }));
   };
   for (auto& [n, t] : sc.tasks)
     if (n != sc.main) write_task(t);
   write_task(sc.tasks.at(sc.main));
-  std::string main_fn = "\n\nasync def _main():\n    \"\"\"Run " + names.task_name(sc.main) +
-                        "() with the clock at 0 ms; asyncio.run then cancels leftover tasks.\"\"\"\n"
-                        "    global T0\n    T0 = asyncio.get_running_loop().time()\n    await " + names.task_name(sc.main) + "()\n";
   std::string server_table = servers(sc);
-  std::set<std::string> used = pw.helpers_used(server_table + contexts);
+  std::string context_text;
+  for (auto& c : contexts) context_text += c;
+  std::set<std::string> used = pw.helpers_used(server_table + context_text);
 
+  // The program: definitions separated by two blank lines, as PEP 8 has them.
+  std::vector<std::string> blocks;
   std::set<std::string> imports = {"asyncio"};
   if (!sc.contexts.empty()) imports.insert("contextlib");
   for (auto& h : python_prelude())
     if (used.count(h.name)) imports.insert(h.imports.begin(), h.imports.end());
-
-  std::string out = docstring(sc);
-  for (auto& m : imports) out += "import " + m + "\n";
-  if (used.count("rnd_random")) out += "\nSEED = " + std::to_string(sc.seed) + "  # the scenario's seed: random() and randint() repeat exactly\n";
+  std::string head = docstring(sc);
+  for (auto& m : imports) head += "import " + m + "\n";
+  if (used.count("rnd_random")) head += "\nSEED = " + std::to_string(sc.seed) + "  # the scenario's seed: random() and randint() repeat exactly\n";
+  blocks.push_back(head);
   for (auto& h : python_prelude())
-    if (used.count(h.name)) out += "\n\n" + std::string(h.code);
-  if (!pw.custom_errors().empty()) out += "\n";
-  for (auto& e : pw.custom_errors()) out += "\nclass " + e + "(Exception):\n    \"\"\"An error type the scenario raises or catches.\"\"\"\n\n";
+    if (used.count(h.name)) blocks.push_back(h.code);
+  for (auto& e : pw.custom_errors()) blocks.push_back("class " + e + "(Exception):\n    \"\"\"An error type the scenario raises or catches.\"\"\"\n");
   std::string decls;
   for (auto& [n, v] : sc.shared) decls += names.name(n) + " = " + py_literal(v) + "\n";
   decls += objects(names, sc) + server_table;
-  if (!decls.empty()) out += "\n" + decls;
-  out += contexts + tasks + main_fn;
-  out += "\n\nif __name__ == \"__main__\":\n    asyncio.run(_main())\n";
-  return out;
+  if (!decls.empty()) blocks.push_back(decls);
+  blocks.insert(blocks.end(), contexts.begin(), contexts.end());
+  blocks.insert(blocks.end(), tasks.begin(), tasks.end());
+  blocks.push_back("async def _main():\n    \"\"\"Run " + names.task_name(sc.main) +
+                   "() with the clock at 0 ms; asyncio.run then cancels leftover tasks.\"\"\"\n"
+                   "    global T0\n    T0 = asyncio.get_running_loop().time()\n    await " + names.task_name(sc.main) + "()\n");
+  blocks.push_back("if __name__ == \"__main__\":\n    asyncio.run(_main())\n");
+  std::string out;
+  for (auto& b : blocks) {
+    std::string text = b;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    out += (out.empty() ? "" : "\n\n\n") + text;
+  }
+  return out + "\n";
 }
 
 python_export export_python_document(const nlohmann::ordered_json& doc) {

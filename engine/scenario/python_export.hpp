@@ -40,9 +40,14 @@
 //   - except matches type names only: `error: LookupError` does not catch a KeyError
 //   - return/break/continue in a finally block do not discard the pending exception
 //   - asyncio.run cancels leftover tasks in set (arbitrary) order, the engine in creation order
-//   - a variable holding a handle's name ("{h}") is looked up with locals(): handles whose
-//     names Python mangles (keywords, task names) are not found that way
+//     (tests/python/virtual_loop.py's pinned_task_order() makes CPython do the same)
+//   - "{h}" (a handle held in a variable, e.g. from wait's done/pending lists) exports as the
+//     variable itself: in Python it holds the task (fmt() prints a task as its name). A variable
+//     set to a handle's name as text does not work that way; a computed name ("{'w' + n}") is
+//     looked up with locals(), which misses handles whose names Python mangles
 //   - contexts: a `return` in enter or exit steps is not valid in Python's async generator
+//   - `raise: CancelledError` raises asyncio.CancelledError (the task ends cancelled); the
+//     engine raises an ordinary exception of that name (the task fails)
 #pragma once
 #include <string>
 #include <vector>

@@ -17,10 +17,12 @@ def now():
     whole = int(us)
     return (whole + (us - whole >= 0.5)) / 1000.0
 )PY"},
-      {"fmt", {}, {"json", "math"}, R"PY(def fmt(value):
+      {"fmt", {}, {"asyncio", "json", "math"}, R"PY(def fmt(value):
     """A value as the playground prints it: 3 (not 3.0), 0.1, true/false/null, lists as JSON."""
     if isinstance(value, str):
         return value
+    if isinstance(value, asyncio.Task):  # a task handle prints as its name
+        return value.get_name()
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -45,6 +47,8 @@ def _json(value):
         return "{" + ",".join(_json(str(k)) + ":" + _json(v) for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_json(v) for v in value) + "]"
+    if isinstance(value, asyncio.Task):
+        value = value.get_name()
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     x = float(value)
@@ -174,6 +178,12 @@ def _error_class(name):
     """A blocking call: the loop's thread sleeps, so no task runs and timers fire late."""
     time.sleep(dur(delay))
 )PY"},
+      // run_in_executor / to_thread steps (steps_executor.cpp)
+      {"blocking_job", {}, {"time"}, R"PY(def blocking_job(seconds, result):
+    """A blocking call for a worker thread: takes `seconds` (time.sleep), then returns `result`."""
+    time.sleep(seconds)
+    return result
+)PY"},
       {"sim_fetch", {"rnd_random"}, {"json", "math"}, R"PY(_fetch_calls = {}
 
 
@@ -193,6 +203,51 @@ async def sim_fetch(server, path):
         pass
     return response
 )PY"},
+      // ---- real-URL fetch (http.hpp): urllib in a worker thread, stdlib only ----
+      {"http_fetch", {"fmt"}, {"json", "urllib.error", "urllib.request"}, R"PY(def _http_request(url, method, headers, body, timeout):
+    """One blocking HTTP request (run in a worker thread): the answer as the playground's dict."""
+    if body is not None and not isinstance(body, str):
+        body = json.dumps(body, separators=(",", ":"))
+        if not any(k.lower() == "content-type" for k in headers):
+            headers["content-type"] = "application/json"
+    data = None if body is None else body.encode()
+    try:
+        answer = urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers, method=method), timeout=timeout)
+    except urllib.error.HTTPError as error:
+        answer = error  # an HTTP error status is an answer, as with fetch()
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            raise error.reason from None
+        raise ConnectionError(str(error.reason)) from None
+    except TimeoutError:
+        raise
+    except (OSError, ValueError) as error:
+        raise ConnectionError(f"{url}: {error}") from None
+    with answer:
+        text = answer.read().decode("utf-8", "replace")
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        return {"status": answer.status, "ok": 200 <= answer.status < 300, "status_text": answer.reason or "",
+                "text": text, "json": parsed, "headers": {k.lower(): v for k, v in answer.headers.items()},
+                "url": answer.url}
+
+
+async def http_fetch(url, method="GET", headers=None, body=None, timeout=None):
+    """fetch() of a real URL: {status, ok, status_text, text, json, headers, url}. No answer raises
+    ConnectionError; the timeout raises TimeoutError. Cancelling the awaiting task lands at this
+    await at once, but urllib cannot be aborted: its thread finishes the request (bounded by the
+    timeout, else 60 s) and asyncio.run waits for it at exit."""
+    call = asyncio.to_thread(_http_request, url, method, dict(headers or {}), body, timeout or 60)
+    if not timeout:
+        return await call
+    try:
+        return await asyncio.wait_for(call, timeout)
+    except TimeoutError:
+        raise TimeoutError(f"no answer from {url} within {fmt(timeout * 1000)} ms") from None
+)PY"},
+      // ---- end real-URL fetch ----
   };
   return all;
 }

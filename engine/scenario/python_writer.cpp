@@ -20,7 +20,7 @@ const std::set<std::string> k_reserved = {
     "Exception", "BaseException",
     // prelude helpers (python_export.hpp)
     "now", "out", "fmt", "idx", "to_int", "frange", "each", "rnd_random", "rnd_randint", "dur", "outcomes",
-    "err_value", "make_error", "errors", "T0", "main", "exc"};
+    "err_value", "make_error", "errors", "T0", "main", "exc", "blocking_job"};
 
 // Exception classes the program names as they are (builtins that take one message argument),
 // and asyncio's own; every other type name becomes a class the exporter declares.
@@ -32,7 +32,7 @@ const std::set<std::string> k_builtin_errors = {
     "ModuleNotFoundError", "NameError", "NotADirectoryError", "NotImplementedError", "OSError", "OverflowError",
     "PermissionError", "ProcessLookupError", "RecursionError", "ReferenceError", "RuntimeError", "SystemError",
     "TimeoutError", "TypeError", "UnboundLocalError", "UnicodeError", "ValueError", "ZeroDivisionError",
-    "ExceptionGroup", "BaseExceptionGroup"};
+    "ExceptionGroup", "BaseExceptionGroup", "GeneratorExit"};
 // Of those, the ones a raise step cannot make as Class('message') (make_error() copes).
 const std::set<std::string> k_not_raisable = {"BaseException", "ExceptionGroup", "BaseExceptionGroup"};
 const std::set<std::string> k_asyncio_errors = {"CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull",

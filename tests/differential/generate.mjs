@@ -4,13 +4,16 @@
 // interpolation, sleep (0, equal deadlines, ms and s), set, spawn/await/gather (with and
 // without return_exceptions), cancel (with messages, before and after the task starts),
 // if/repeat/for/loop/break/continue, raise, try/except/finally (CancelledError handlers that
-// swallow or re-raise), calls with parameters and return values, and random()/randint().
+// swallow or re-raise), calls with parameters and return values, random()/randint(), a lock and
+// a semaphore, an event, a shared counter, wait_for, timeout blocks, wait (every return_when,
+// with and without a timeout) and shield.
 //
 // Every scenario terminates and never deadlocks: tasks only call or spawn tasks defined after
-// them, loops are bounded, and handles are awaited only by the task that spawned them. It is
-// also deterministic in CPython, whose asyncio.run cancels leftover tasks in set order (i.e.
-// arbitrary): main catches everything, then sleeps long enough for every task to finish; only
-// then may it start one straggler that asyncio.run's shutdown cancels alone.
+// them, loops are bounded, handles are awaited only by the task that spawned them, and a task
+// holding the lock or the semaphore waits for no other task. Main catches everything, then
+// sleeps long enough for every task to finish, then may start a straggler that asyncio.run's
+// shutdown cancels (with several leftovers, run_exports.py pins CPython's cancel order to
+// creation order, as the engine does: see tests/python/virtual_loop.py).
 // Expressions are typed so that they never fail at run time, and stay clear of the places where
 // the scenario language knowingly differs from Python (the engine's double arithmetic and
 // name-based exception matching; python_export.hpp lists them): // and % on
@@ -143,8 +146,11 @@ export function generate(seed) {
   function step(task, scope, depth, outer) {
     const inner = { ...scope };
     const frame = outer;
-    const sub = () => ({ handles: [...outer.handles] }); // handles spawned in a nested block stay there
-    const k = int(0, depth >= 3 ? 6 : 22);
+    const sub = () => ({ handles: [...outer.handles], locked: outer.locked }); // handles spawned in a nested block stay there
+    let k = int(0, depth >= 3 ? 6 : 30);
+    // Holding the lock or the semaphore, never wait for another task or take another primitive:
+    // the other task may be waiting for what this one holds (deadlock).
+    if (frame.locked && ((k >= 7 && k <= 11) || k >= 23)) k = 6;
     switch (k) {
       case 0: case 1: case 2: return [{ print: printText(task, scope) }];
       case 3: case 4: return [sleep(scope)];
@@ -225,6 +231,45 @@ export function generate(seed) {
         return [{ if: boolExpr(scope), then: [returnStep(task, scope)] }];
       }
       case 20: return [{ print: `${task.name}: {[${intExpr(scope)}, ${strExpr(scope)}, ${numExpr(scope)}]} { {a: ${intExpr(scope)}, b: [true, null]} }` }];
+      case 21: { // a shared counter (a module global in Python), bumped under the lock or not
+        const bump = [{ set: { count: '{count + 1}' } }, { print: `${task.name}: count={count}` }];
+        if (frame.locked || chance(0.4)) return bump;
+        return [{ lock: 'L', steps: [...bump, sleep(scope), ...block(task, { ...scope }, depth + 1, { ...sub(), locked: true }, int(0, 2))] }];
+      }
+      case 22: { // wait for the event that a background task sets after a while
+        if (task.index === 0 || frame.locked) return [sleep(scope)];
+        return [{ wait_event: 'go', as: 'ok' }, { print: `${task.name}: go={ok} at {now}` }];
+      }
+      case 23: { // wait_for a call, with a timeout that may expire (its cancellation cleanup runs)
+        const c = call(task, scope);
+        if (!c) return [sleep(scope)];
+        return [guard(task, scope, depth, frame, [
+          { wait_for: c.spec, timeout: pick(['5ms', 0.05, '200ms', '1s']), as: 'w' },
+          { print: `${task.name}: wait_for ${c.callee.name} gave {w} at {now}` }])];
+      }
+      case 24: { // a timeout block around a few steps
+        const body = block(task, { ...scope }, depth + 1, sub(), int(1, 3));
+        return [{ try: [{ timeout: pick(['1ms', '20ms', 0.1, '500ms']), steps: body }, { print: `${task.name}: in time at {now}` }],
+          except: [{ error: 'TimeoutError', as: 'e', steps: [{ print: `${task.name}: timed out at {now} {e.error}` }] }] }];
+      }
+      case 25: { // a semaphore of 2 around a few steps
+        return [{ semaphore: 'S', steps: [{ print: `${task.name}: in S at {now}` }, sleep(scope),
+          ...block(task, { ...scope }, depth + 1, { ...sub(), locked: true }, int(0, 2))] }];
+      }
+      case 26: { // asyncio.wait on spawned handles: done and pending lists (sorted by name)
+        const hs = [...new Set(frame.handles)];
+        if (!hs.length) return [sleep(scope)];
+        const items = hs.filter(() => chance(0.7));
+        if (!items.length) items.push(pick(hs));
+        const w = { wait: items, return_when: pick(['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED']), done: 'dn', pending: 'pd' };
+        if (chance(0.5)) w.timeout = pick(['1ms', 0.05, '300ms']);
+        return [w, { print: `${task.name}: done={dn} pending={pd} at {now}` }];
+      }
+      case 27: { // shield a call: cancelling the awaiter leaves the shielded task running
+        const c = call(task, scope);
+        if (!c) return [sleep(scope)];
+        return [guard(task, scope, depth, frame, [{ shield: c.spec, as: 'sh' }, { print: `${task.name}: shielded ${c.callee.name} gave {sh}` }])];
+      }
       default: return [sleep(scope), { print: printText(task, scope) }];
     }
   }
@@ -242,7 +287,7 @@ export function generate(seed) {
     return { try: steps, except: handlers };
   }
   function tryStep(task, scope, depth, frame) {
-    const s = { try: block(task, { ...scope }, depth + 1, { handles: [...frame.handles] }, int(1, 3)) };
+    const s = { try: block(task, { ...scope }, depth + 1, { handles: [...frame.handles], locked: frame.locked }, int(1, 3)) };
     if (chance(0.4)) s.try.splice(int(0, s.try.length), 0, raiseStep(scope));
     const handlers = [];
     for (let i = int(0, 2); i > 0; i--) {
@@ -266,7 +311,7 @@ export function generate(seed) {
   }
 
   // ---- tasks ----
-  const doc = { title: `generated #${seed}`, seed: int(0, 1e6), tasks: {} };
+  const doc = { title: `generated #${seed}`, seed: int(0, 1e6), shared: { count: 0 }, locks: ['L'], semaphores: { S: 2 }, events: ['go'], tasks: {} };
   for (const task of tasks.slice().reverse()) {
     const scope = {};
     for (const p of task.params) scope[p.name] = p.type;
@@ -283,7 +328,9 @@ export function generate(seed) {
 
   /** main: everything guarded, a long sleep so all tasks end, then maybe one straggler. */
   function mainSteps(task, steps, scope) {
-    const out = [guard(task, scope, 0, null, steps), { sleep: 3600 }, { print: 'main: all done' }];
+    // A background task sets the event some time in; main never awaits it, so waiters always wake.
+    doc.tasks.starter = [{ sleep: pick([0, '10ms', 0.1, 0.3]) }, { print: 'starter: go at {now}' }, { set_event: 'go' }];
+    const out = [{ spawn: 'starter', as: 'starter_task' }, guard(task, scope, 0, null, steps), { sleep: 3600 }, { print: 'main: all done count={count}' }];
     if (chance(0.35)) {
       doc.tasks.straggler = straggler();
       out.push({ spawn: 'straggler', as: 'last' });

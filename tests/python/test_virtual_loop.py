@@ -6,7 +6,7 @@ import asyncio
 import heapq
 import unittest
 
-from virtual_loop import VirtualDeadlock, VirtualLoop, VirtualRunaway, run
+from virtual_loop import VirtualDeadlock, VirtualLoop, VirtualRunaway, pinned_task_order, run
 
 
 class VirtualLoopTest(unittest.TestCase):
@@ -46,9 +46,9 @@ class VirtualLoopTest(unittest.TestCase):
         run(main())
         self.assertEqual(trace, ["cb1", "a0", "b0", "cb2", "a1", "b1", "a2", "b2"])
 
-    def test_equal_deadlines_fire_in_heapq_order_like_cpython(self):
-        # asyncio's timer heap compares deadlines only, so equal ones pop in heapq's order,
-        # which is not creation order once there are more than two.
+    def test_equal_deadlines_fire_in_scheduling_order_like_the_engine(self):
+        # asyncio's own timer heap compares deadlines only, so equal ones would pop in heapq's
+        # order, which is not scheduling order once there are more than two ...
         class Timer:
             def __init__(self, n):
                 self.n = n
@@ -59,9 +59,10 @@ class VirtualLoopTest(unittest.TestCase):
         heap = []
         for n in range(8):
             heapq.heappush(heap, Timer(n))
-        expected = [heapq.heappop(heap).n for _ in range(8)]
-        self.assertNotEqual(expected, list(range(8)))
+        heapq_order = [heapq.heappop(heap).n for _ in range(8)]
+        self.assertNotEqual(heapq_order, list(range(8)))
 
+        # ... the VirtualLoop breaks ties by scheduling order, as the engine does.
         woke = []
 
         async def sleeper(n):
@@ -70,9 +71,13 @@ class VirtualLoopTest(unittest.TestCase):
 
         async def main():
             await asyncio.gather(*(sleeper(n) for n in range(8)))
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.5, woke.append, "late")
+            loop.call_later(0.25, woke.append, "early")
+            await asyncio.sleep(1)
 
         run(main())
-        self.assertEqual(woke, expected)
+        self.assertEqual(woke, list(range(8)) + ["early", "late"])
 
     def test_a_deadlock_is_reported_instead_of_blocking_forever(self):
         async def main():
@@ -109,6 +114,76 @@ class VirtualLoopTest(unittest.TestCase):
 
         run(main())
         self.assertEqual(trace, ["main done", ("cleanup", 1.0)])
+
+    def test_the_passes_asyncio_run_makes_after_main(self):
+        # The same program as tests/engine/run_test.cpp: the late ticker, unknown to the
+        # cleanup, prints once per pass until the loop closes.
+        trace = []
+
+        async def ticker(name):
+            i = 0
+            while True:
+                trace.append(f"{name}{i}")
+                i += 1
+                await asyncio.sleep(0)
+
+        async def cleaner():
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                trace.append("cancelled")
+                asyncio.get_running_loop().create_task(ticker("late"))
+                for i in range(3):
+                    await asyncio.sleep(0)
+                    trace.append(f"clean{i}")
+                raise
+
+        async def main():
+            asyncio.create_task(ticker("t"))
+            asyncio.create_task(cleaner())
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            trace.append("main done")
+
+        run(main())
+        self.assertEqual(trace, ["t0", "t1", "main done", "t2", "cancelled", "late0", "clean0", "late1", "clean1",
+                                 "late2", "clean2", "late3", "late4", "late5", "late6", "late7", "late8"])
+
+    def test_pinned_task_order_cancels_leftovers_in_creation_order(self):
+        trace = []
+
+        async def waiter(n):
+            try:
+                await asyncio.sleep(100)
+            except asyncio.CancelledError:
+                trace.append(n)
+                raise
+
+        async def main():
+            for n in range(40):
+                asyncio.create_task(waiter(n))
+            await asyncio.sleep(0)
+
+        run(main())
+        self.assertEqual(trace, list(range(40)))
+
+    def test_pinned_task_order_is_a_set_view_and_is_undone_afterwards(self):
+        original = asyncio.all_tasks
+        seen = []
+
+        async def main():
+            others = [asyncio.create_task(asyncio.sleep(1)) for _ in range(3)]
+            tasks = asyncio.all_tasks()
+            seen.append(list(tasks) == [asyncio.current_task(), *others])
+            seen.append(set(tasks - {asyncio.current_task()}) == set(others))
+            await asyncio.gather(*others)
+
+        with pinned_task_order():
+            with asyncio.Runner(loop_factory=VirtualLoop) as runner:
+                runner.run(main())
+        self.assertEqual(seen, [True, True])
+        self.assertIs(asyncio.all_tasks, original)
+        self.assertIs(asyncio.tasks.all_tasks, original)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,29 @@ after `max_iterations` passes.
 
 Use it like asyncio.run, so leftover tasks are cancelled the same way:
 
-    with asyncio.Runner(loop_factory=VirtualLoop) as runner:
+    with pinned_task_order(), asyncio.Runner(loop_factory=VirtualLoop) as runner:
         runner.run(main())
+
+pinned_task_order() is the one place this harness pins down something CPython leaves
+unspecified: asyncio.all_tasks() is a set, ordered by the tasks' addresses, so the order in which
+asyncio.run's cleanup (_cancel_all_tasks) cancels several leftover tasks -- and so the order of
+what they print while cleaning up -- can differ from run to run. The engine cancels them in
+creation order; while pinned_task_order() is active, all_tasks() on a VirtualLoop returns its
+tasks in creation order too (a set-like view: iteration order is the only change).
+
+Timers with equal deadlines are the other unspecified order: asyncio's TimerHandle compares
+deadlines only, so heapq may pop eight equal ones as 0, 2, 6, 5, 7, 4, 1, 3. The engine orders
+its timers by (deadline, scheduling sequence), as the semantics reference asks; a VirtualLoop's
+timers break ties the same way (_SeqTimerHandle). Only ties change: distinct deadlines, the
+ready queue and everything else are CPython's own code.
 """
 import asyncio
 import asyncio.base_events
+import asyncio.tasks
+import contextlib
+import heapq
+import itertools
+import weakref
 
 
 class VirtualDeadlock(RuntimeError):
@@ -57,6 +75,17 @@ class _VirtualSelector:
         pass
 
 
+class _SeqTimerHandle(asyncio.TimerHandle):
+    """A TimerHandle that breaks deadline ties by scheduling order (heapq only uses <)."""
+
+    __slots__ = ("_seq",)
+
+    def __lt__(self, other):
+        if self._when != other._when:
+            return self._when < other._when
+        return self._seq < other._seq
+
+
 class VirtualLoop(asyncio.BaseEventLoop):
     """asyncio's event loop on a virtual clock that jumps to the next timer when idle."""
 
@@ -66,6 +95,31 @@ class VirtualLoop(asyncio.BaseEventLoop):
         self._selector = _VirtualSelector(self)
         self.iterations = 0
         self.max_iterations = max_iterations
+        self._creation = weakref.WeakKeyDictionary()  # task -> creation number
+        self._created = itertools.count()
+        self._timer_seq = itertools.count()
+
+    def create_task(self, coro, **kwargs):
+        task = super().create_task(coro, **kwargs)
+        self._creation[task] = next(self._created)
+        return task
+
+    def call_at(self, when, callback, *args, context=None):
+        """BaseEventLoop.call_at, with a timer that breaks deadline ties by scheduling order."""
+        if when is None:
+            raise TypeError("when cannot be None")
+        self._check_closed()
+        timer = _SeqTimerHandle(when, callback, args, self, context)
+        timer._seq = next(self._timer_seq)
+        if timer._source_traceback:
+            del timer._source_traceback[-1]
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def tasks_in_creation_order(self, tasks):
+        """`tasks` (tasks of this loop) sorted by when create_task made them."""
+        return sorted(tasks, key=lambda t: self._creation.get(t, -1))
 
     def time(self):
         return self._time
@@ -82,7 +136,27 @@ class VirtualLoop(asyncio.BaseEventLoop):
         pass
 
 
+@contextlib.contextmanager
+def pinned_task_order():
+    """While active, asyncio.all_tasks() lists a VirtualLoop's tasks in creation order."""
+    original = asyncio.tasks.all_tasks
+
+    def all_tasks(loop=None):
+        tasks = original(loop)
+        if loop is None:
+            loop = asyncio.get_running_loop()
+        if not isinstance(loop, VirtualLoop):
+            return tasks
+        return dict.fromkeys(loop.tasks_in_creation_order(tasks)).keys()
+
+    asyncio.tasks.all_tasks = asyncio.all_tasks = all_tasks
+    try:
+        yield
+    finally:
+        asyncio.tasks.all_tasks = asyncio.all_tasks = original
+
+
 def run(main, *, debug=None):
-    """asyncio.run(main) on a VirtualLoop."""
-    with asyncio.Runner(debug=debug, loop_factory=VirtualLoop) as runner:
+    """asyncio.run(main) on a VirtualLoop, leftover tasks cancelled in creation order."""
+    with pinned_task_order(), asyncio.Runner(debug=debug, loop_factory=VirtualLoop) as runner:
         return runner.run(main)

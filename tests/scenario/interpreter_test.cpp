@@ -145,3 +145,28 @@ TEST_CASE("a runaway scenario is stopped by the event limit") {
   CHECK(sink.events.back()["type"] == "end");
   CHECK(sink.events.size() < 5100);
 }
+
+TEST_CASE("after main, the run makes exactly asyncio.run's passes: cleanup, gather, shutdown steps") {
+  // `late` is spawned during the cleanup, so asyncio.run never cancels it: it prints once per
+  // pass until the loop closes. The exported program prints the same lines on CPython 3.11
+  // (tests/differential runs it; tests/python/test_virtual_loop.py has the plain-Python twin).
+  auto r = run_json(json::parse(R"({"tasks": {
+    "ticker": {"params": ["name"], "steps": [
+      {"for": "i", "in": "{range(1000)}", "steps": [{"print": "{name}{i}"}, {"sleep": 0}]}]},
+    "cleaner": [{"try": [{"sleep": 10}], "except": [{"error": "CancelledError", "steps": [
+      {"print": "cancelled"},
+      {"spawn": {"call": "ticker", "args": {"name": "late"}}, "as": "late"},
+      {"for": "i", "in": "{range(3)}", "steps": [{"sleep": 0}, {"print": "clean{i}"}]}]}]}],
+    "main": [
+      {"spawn": {"call": "ticker", "args": {"name": "t"}}, "as": "t"},
+      {"spawn": "cleaner", "as": "c"},
+      {"sleep": 0}, {"sleep": 0},
+      {"print": "main done"}]}})"));
+  CHECK(r.code == 0);
+  std::vector<std::string> texts;
+  for (auto& e : r.of("print")) texts.push_back(e["text"].get<std::string>());
+  CHECK(texts == std::vector<std::string>{"t0", "t1", "main done", "t2", "cancelled", "late0", "clean0", "late1", "clean1",
+                                          "late2", "clean2", "late3", "late4", "late5", "late6", "late7", "late8"});
+  CHECK(r.events.back()["type"] == "end");
+  CHECK(r.events.back()["status"] == "ok");
+}

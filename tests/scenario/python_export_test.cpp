@@ -122,3 +122,19 @@ TEST_CASE("an invalid scenario exports nothing and says why") {
   REQUIRE_FALSE(r.diagnostics.empty());
   CHECK(r.diagnostics[0].pointer == "/tasks/main/0/slep");
 }
+
+TEST_CASE("wait's done/pending lists hold the tasks: \"{h}\" exports as the variable, fmt() prints a task's name") {
+  auto py = export_text(R"({"tasks": {
+    "job": [{"sleep": 1}, {"return": "ok"}],
+    "main": [{"spawn": "job", "as": "a"}, {"spawn": "job", "as": "b"},
+             {"wait": ["a", "b"], "return_when": "FIRST_COMPLETED", "done": "done", "pending": "pending"},
+             {"print": "done={done}"},
+             {"for": "h", "in": "{done}", "steps": [{"await": "{h}", "as": "r"}]},
+             {"for": "h", "in": "{pending}", "steps": [{"cancel": "{h}"}]},
+             {"set": {"name": "a"}}, {"await": "{'' + name}"}]}})");
+  CHECK(has(py, "    done = sorted(done, key=asyncio.Task.get_name)\n"));
+  CHECK(has(py, "        r = await h\n"));
+  CHECK(has(py, "        h.cancel()\n"));
+  CHECK(has(py, "    await locals()[fmt('' + name)]\n"));  // a computed name: looked up by name
+  CHECK(has(py, "    if isinstance(value, asyncio.Task):  # a task handle prints as its name\n"));
+}
