@@ -26,6 +26,7 @@ struct call_spec {
   std::string task;
   std::vector<std::pair<std::string, templ>> args;
   std::string pointer;
+  bool iterate = false;  // for_each iterates it: the task must be an async generator (and only then)
 };
 
 /// What an await or a gather item refers to: a spawned handle, or a call run as a coroutine.
@@ -40,6 +41,7 @@ struct task_def {
   std::vector<std::string> params;
   block steps;
   std::string pointer;
+  bool generator = false;  // it has a `yield` step: an async generator, iterated by for_each
 };
 
 /// A simulated server's answer.

@@ -79,6 +79,11 @@ void add_flow_verbs(std::vector<verb>& out);
 void add_sync_verbs(std::vector<verb>& out);
 void add_misc_verbs(std::vector<verb>& out);
 void add_task_verbs(std::vector<verb>& out);
+void add_gen_verbs(std::vector<verb>& out);       // yield, for_each (steps_gen.cpp)
+void add_executor_verbs(std::vector<verb>& out);  // run_in_executor, to_thread (steps_executor.cpp)
+/// Marks the generator tasks (those with a yield step) and checks their use: only for_each may
+/// iterate them, only they may be iterated, they cannot return a value or be the main task.
+void check_generators(parse_context& pc, scenario& sc, const json& doc);
 void parse_servers(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
 void parse_contexts(parse_context& pc, scenario& sc, const json& v, const std::string& pointer);
 

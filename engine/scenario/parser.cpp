@@ -4,13 +4,14 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "scenario/lint.hpp"
 #include "scenario/parse_context.hpp"
 
 namespace aio::scenario {
 
 namespace {
 
-const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "shared", "servers", "contexts", "expect"};
+const std::vector<std::string> k_top_keys = {"title", "description", "clock", "seed", "main", "tasks", "shared", "servers", "contexts", "expect", "nolint"};
 
 std::vector<std::string> verb_names() {
   std::vector<std::string> v;
@@ -219,6 +220,7 @@ step_ptr parse_context::step(const json& v, const std::string& pointer) {
   bool keys_ok = true;
   for (auto& [k, x] : v.items()) {
     if (k == found->name || std::find(found->modifiers.begin(), found->modifiers.end(), k) != found->modifiers.end()) continue;
+    if (k == "nolint") continue;  // any step may silence the learner lints (lint.hpp checks it)
     std::vector<std::string> allowed = found->modifiers;
     allowed.push_back(found->name);
     unknown_key(ptr(pointer, k), k, allowed, "a '" + found->name + "' step");
@@ -424,8 +426,17 @@ parse_result parse_scenario(const nlohmann::ordered_json& doc) {
           pc.error(ptr(p, name), "a shared variable starts with a plain value (no {expressions})");
         sc.shared[name] = init;
       }
+    } else if (k == "nolint") {
+      // The lints this file opts out of (lint.cpp checks the value).
     } else if (k == "expect") {
-      // Checked by the runners that enforce it (the CLI's --check); accepted here.
+      // The lines are matched against a run's prints by web/src/state/expect.js (the page's
+      // report, the CLI's run --check); here only their shape is checked.
+      if (!v.is_array()) {
+        pc.error(p, "expect is a list of expected print lines, e.g. `- \"[   500ms] done\"`");
+      } else {
+        for (std::size_t i = 0; i < v.size(); ++i)
+          if (v[i].is_structured() || v[i].is_null()) pc.error(ptr(p, i), std::string("an expected line is text, not ") + type_of(v[i]) + " (quote it)");
+      }
     } else {
       std::vector<std::string> keys = k_top_keys;
       keys.insert(keys.end(), declaration_keys().begin(), declaration_keys().end());
@@ -443,9 +454,12 @@ parse_result parse_scenario(const nlohmann::ordered_json& doc) {
   } else if (!sc.tasks[sc.main].params.empty()) {
     pc.error(sc.tasks[sc.main].pointer, "the main task '" + sc.main + "' cannot take parameters");
   }
+  check_generators(pc, sc, doc);  // before the calls: they are checked against generator tasks too
   for (auto& c : pc.calls) check_call(pc, sc, c);
   for (auto& r : pc.refs) check_ref(pc, sc, r);
   out.diagnostics = std::move(pc.diagnostics);
+  if (out.ok())  // learner lints (lint.hpp): warnings, only for a scenario without errors
+    for (auto& w : lint_scenario(sc, doc)) out.diagnostics.push_back(std::move(w));
   return out;
 }
 

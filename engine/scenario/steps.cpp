@@ -9,6 +9,8 @@ const std::vector<verb>& verbs() {
     add_basic_verbs(v);
     add_flow_verbs(v);
     add_task_verbs(v);
+    add_gen_verbs(v);
+    add_executor_verbs(v);
     add_sync_verbs(v);
     add_misc_verbs(v);
     return v;

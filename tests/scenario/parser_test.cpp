@@ -77,3 +77,13 @@ TEST_CASE("parse_duration") {
   CHECK(*parse_duration(json(3)) == 3.0);
   CHECK_FALSE(parse_duration(json("soon")));
 }
+
+TEST_CASE("expect is a list of text lines, checked for its shape only") {
+  CHECK(parse_scenario(json::parse(R"({"tasks": {"main": []}, "expect": ["[   500ms] done", "any time", 3]})")).ok());
+  auto d = only_error(R"({"tasks": {"main": []}, "expect": "done"})");
+  CHECK(d.pointer == "/expect");
+  CHECK(contains(d.message, "expect is a list"));
+  d = only_error(R"({"tasks": {"main": []}, "expect": ["ok", {"a": 1}]})");
+  CHECK(d.pointer == "/expect/1");
+  CHECK(contains(d.message, "not a map"));
+}
