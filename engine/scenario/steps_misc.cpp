@@ -1,6 +1,7 @@
 // Verbs for the rest of a program's life: `block` (a blocking call that freezes the loop),
-// `with` (async context managers declared under `contexts:`), and `fetch` against simulated
-// servers declared under `servers:` (latency, status, body, per-call sequences, seeded jitter).
+// `with` (async context managers declared under `contexts:`), the `servers:` that simulated
+// fetches answer from (latency, status, body, per-call sequences, seeded jitter) and the verb
+// list. `fetch` itself, simulated and real, is in steps_fetch.cpp.
 #include <cmath>
 
 #include "aio/sleep.hpp"
@@ -8,6 +9,7 @@
 #include "scenario/parse_context.hpp"
 #include "scenario/python_writer.hpp"
 #include "scenario/step_util.hpp"
+#include "scenario/watchdog.hpp"
 
 namespace aio::scenario {
 
@@ -26,8 +28,12 @@ struct block_step final : step_node {
     if (clock.is_virtual()) {
       clock.wait_until(clock.now() + *d);  // time passes, nothing else runs
     } else {
+      // Refused up front when it would outlast the watchdog; ticks while it spins.
+      std::string at = pointer + "/block";
+      if (cx.guard) cx.guard->on_block(*d, at);
       double until = clock.now() + *d;
       while (clock.now() < until) {
+        if (cx.guard) cx.guard->tick(at);
       }
     }
     co_return;
@@ -66,31 +72,6 @@ struct with_step final : step_node {
   }
 };
 
-/// fetch from a simulated server: waits the latency on the loop's clock, returns
-/// {status, body, json?}; a status >= 400 is a response, not an error (like fetch()).
-struct fetch_step final : step_node {
-  std::string server;
-  templ path;
-  std::string as;
-  coro<void> run(exec_context& cx, frame& f) const override {
-    const auto& srv = cx.sc.servers.at(server);
-    std::string p = to_display(cx.eval(path, f, pointer + "/path"));
-    int n = cx.server_calls[server]++;
-    const server_response& r = srv.responses.empty() ? srv.base : srv.responses[std::min<std::size_t>(n, srv.responses.size() - 1)];
-    double latency = r.latency;
-    if (srv.jitter > 0) latency += std::floor(cx.rng.next() * srv.jitter * 1000.0) / 1000.0;
-    co_await aio::sleep(latency);
-    value resp{{"status", r.status}, {"body", r.body}, {"url", "sim://" + server + p}};
-    auto parsed = nlohmann::ordered_json::parse(r.body, nullptr, false);
-    if (!parsed.is_discarded()) resp["json"] = parsed;
-    if (!as.empty()) cx.assign(f, as, std::move(resp));
-  }
-  void to_python(py_writer& py) const override {
-    py.need("sim_fetch");
-    py.line((as.empty() ? "" : py.name(as) + " = ") + "await sim_fetch(" + py_writer::quote(server) + ", " + py.value(path) + ")");
-  }
-};
-
 step_ptr parse_block(parse_context& pc, const json& s, const std::string& p) {
   auto t = pc.duration(s["block"], ptr(p, "block"), "block");
   if (!t) return nullptr;
@@ -109,27 +90,6 @@ step_ptr parse_with(parse_context& pc, const json& s, const std::string& p) {
   if (auto* a = parse_context::opt(s, "as"))
     if (auto as = pc.name(*a, ptr(p, "as"), "'as'")) n->as = *as;
   n->body = pc.steps(s["steps"], ptr(p, "steps"));
-  return n;
-}
-
-step_ptr parse_fetch(parse_context& pc, const json& s, const std::string& p) {
-  const json& a = s["fetch"];
-  std::string ap = ptr(p, "fetch");
-  auto n = make_node<fetch_step>(p);
-  std::string url = a.is_string() ? a.get<std::string>() : "";
-  if (url.rfind("sim://", 0) != 0) {
-    pc.error(ap, "fetch takes a simulated server URL like sim://api/users (declare `servers: {api: {...}}`)");
-    return nullptr;
-  }
-  std::string rest = url.substr(6);
-  auto slash = rest.find('/');
-  n->server = rest.substr(0, slash);
-  auto t = pc.tmpl(json(slash == std::string::npos ? "/" : rest.substr(slash)), ap, "the path");
-  if (!t) return nullptr;
-  n->path = std::move(*t);
-  pc.refs.push_back({n->server, {"server"}, ap});
-  if (auto* as = parse_context::opt(s, "as"))
-    if (auto nm = pc.name(*as, ptr(p, "as"), "'as'")) n->as = *nm;
   return n;
 }
 
@@ -162,6 +122,8 @@ std::optional<server_response> parse_response(parse_context& pc, const json& v, 
 }
 
 }  // namespace
+
+step_ptr parse_fetch(parse_context& pc, const json& s, const std::string& p);  // steps_fetch.cpp
 
 void parse_servers(parse_context& pc, scenario& sc, const json& v, const std::string& pointer) {
   if (!v.is_object()) {
@@ -233,7 +195,7 @@ void parse_contexts(parse_context& pc, scenario& sc, const json& v, const std::s
 void add_misc_verbs(std::vector<verb>& out) {
   out.push_back({"block", {}, parse_block, "a blocking call (time.sleep): freezes the event loop"});
   out.push_back({"with", {"as", "steps"}, parse_with, "async with context: steps"});
-  out.push_back({"fetch", {"as"}, parse_fetch, "await a request to a simulated server"});
+  out.push_back({"fetch", {"as"}, parse_fetch, "await an HTTP request: a real URL, or a simulated server (sim://name/path)"});
 }
 
 }  // namespace aio::scenario
