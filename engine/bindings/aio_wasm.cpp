@@ -10,6 +10,9 @@
 
 #include "scenario/interpreter.hpp"
 #include "scenario/python_export.hpp"
+#include "scenario/watchdog.hpp"
+#include "control.hpp"
+#include "http_wasm.hpp"
 
 extern "C" void aio_platform_park(double ms) noexcept;
 
@@ -43,6 +46,7 @@ struct prepared {
   aio::scenario::parse_result parsed;
   aio::scenario::run_options options;
   bool json_ok = true;
+  bool start_paused = false;
   std::string json_error;
 };
 
@@ -60,6 +64,9 @@ prepared prepare(const char* scenario_json, const char* options_json) {
     if (opt.contains("clock") && opt["clock"].is_string()) p.options.clock = opt["clock"].get<std::string>();
     if (opt.contains("speed") && opt["speed"].is_number()) p.options.speed = opt["speed"].get<double>();
     if (opt.contains("maxEvents") && opt["maxEvents"].is_number_unsigned()) p.options.max_events = opt["maxEvents"].get<std::size_t>();
+    if (opt.contains("maxTasks") && opt["maxTasks"].is_number_unsigned()) p.options.max_tasks = opt["maxTasks"].get<std::size_t>();
+    if (opt.contains("watchdogMs") && opt["watchdogMs"].is_number()) p.options.watchdog_ms = opt["watchdogMs"].get<double>();
+    if (opt.contains("paused") && opt["paused"].is_boolean()) p.start_paused = opt["paused"].get<bool>();
   }
   return p;
 }
@@ -80,19 +87,22 @@ EMSCRIPTEN_KEEPALIVE int aio_run(const char* scenario_json, const char* options_
     return 1;
   }
   aio::scenario::emit_diagnostics(p.parsed.diagnostics, sink);  // warnings
+  aio::bindings::wasm_http_client http;  // real-URL fetch (http_wasm.hpp); outlives the runner
+  p.options.http = &http;
   aio::scenario::runner r(p.parsed.value, p.options, sink);
+  aio::bindings::controller ctl(r, sink);
+  if (p.start_paused) ctl.pause();
   while (!r.finished()) {
-    double next = r.step();
+    ctl.drain();
+    http.poll();  // fetch answers that arrived while parked
     if (r.finished()) break;
-    double now = r.loop().time();
-    if (next <= now) continue;
-    sink.flush();
-    if (r.real_clock()) {
-      double wall_ms = std::isfinite(next) ? (next - now) / r.speed() * 1000.0 : -1.0;
-      aio_platform_park(wall_ms);
-    } else {
-      r.loop().clock().wait_until(next);
+    double wait_ms = ctl.plan();  // < 0: step now; +inf: park until woken; else park this long
+    if (wait_ms >= 0) {
+      sink.flush();
+      aio_platform_park(std::isfinite(wait_ms) ? wait_ms : -1.0);
+      continue;  // woken: a control message, a fetch, or the deadline; look again
     }
+    ctl.step();
   }
   sink.flush();
   return r.exit_code();

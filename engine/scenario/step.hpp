@@ -23,6 +23,9 @@ struct awaitable_ref;
 class trace_sink;
 class exec_context;
 class object_table;
+struct gen_state;  // an async generator task being iterated (steps_gen.cpp)
+class run_guard;
+class http_client;  // the host's network for real-URL fetch (http.hpp)
 }  // namespace aio::scenario
 namespace aio {
 class task_group;
@@ -40,6 +43,7 @@ struct frame {
   flow state = flow::next;
   value result;
   task_group* group = nullptr;  // inside a task_group block: spawn creates the task in it
+  gen_state* gen = nullptr;      // the body of an async generator task: where `yield` hands values
 };
 
 class py_writer;
@@ -68,6 +72,8 @@ class exec_context {
   std::unique_ptr<object_table> objects;  // the scenario's locks, queues, ... for this run
   std::map<std::string, value> shared;    // `shared:` variables, seen by every task
   std::map<std::string, int> server_calls;  // calls made so far to each simulated server
+  run_guard* guard = nullptr;               // limits and watchdog (watchdog.hpp); set by the runner
+  http_client* http = nullptr;              // real-URL fetch (http.hpp); run_options::http, may be null
   /// Assign a variable: a local (or parameter) if the frame has it, else a shared variable of
   /// that name, else a new local.
   void assign(frame& f, const std::string& name, value v);

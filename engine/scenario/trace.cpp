@@ -1,7 +1,9 @@
 #include "scenario/trace.hpp"
 
 #include <cmath>
+#include <new>
 
+#include "aio/generator.hpp"
 #include "aio/task.hpp"
 #include "scenario/interpreter.hpp"
 
@@ -19,6 +21,10 @@ std::string describe_error(const std::exception_ptr& e) {
     std::rethrow_exception(e);
   } catch (const cancelled_error& c) {
     return c.message().empty() ? "CancelledError" : "CancelledError: " + c.message();
+  } catch (const generator_exit&) {
+    return "GeneratorExit";
+  } catch (const std::bad_alloc&) {
+    return "MemoryError: out of memory (a run may use at most 512 MB)";
   } catch (const scenario_raise& r) {
     return r.type + (r.message.empty() ? "" : ": " + r.message);
   } catch (const scenario_error& s) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const DIST = join(REPO, 'web/dist');
+export const DIST = process.env.AIO_DIST ?? join(REPO, 'web/dist');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function openSite() {
@@ -41,7 +41,7 @@ export async function openSite() {
     await new Promise((done) => server.close(done));
     rmSync(userDataDir, { recursive: true, force: true });
   }
-  return { page, url, errors, close };
+  return { page, url, errors, close, context, userDataDir };
 }
 
 /** Load the page and wait until the editor is up and the engine worker has loaded. */
@@ -71,4 +71,22 @@ export async function runAndWait(page, { timeout = 30_000 } = {}) {
 
 export function terminalText(page) {
   return page.evaluate(() => window.aioPlayground.terminalText());
+}
+
+/** The status line's phase once it is no longer running (or `timeout` ms passed). */
+export async function waitForEnd(page, { timeout = 30_000, polling = 'raf' } = {}) {
+  await page.waitForFunction(() => {
+    const p = document.getElementById('status')?.dataset.phase;
+    return p && p !== 'running' && p !== 'idle';
+  }, undefined, { timeout, polling });
+  return page.evaluate(() => document.getElementById('status')?.dataset.phase);
+}
+
+export function setSource(page, text) {
+  return page.evaluate((t) => window.aioPlayground.setSource(t), text);
+}
+
+/** Wait until the model's trace text contains `text`. */
+export function waitForTrace(page, text, { timeout = 15_000 } = {}) {
+  return page.waitForFunction((t) => window.aioPlayground.traceText().includes(t), text, { timeout });
 }

@@ -174,7 +174,7 @@ describe('aio playground page', () => {
     await page.waitForFunction(() => document.getElementById('status')?.dataset.phase === 'running');
     await page.waitForFunction(() => window.aioPlayground.traceText().includes('going to sleep'), undefined, { timeout: 15_000 });
     await page.click('#stop');
-    assert.equal(await page.getAttribute('#status', 'data-phase'), 'stopped');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.phase === 'stopped', undefined, { timeout: 5_000 });
     assert.match(await terminalText(page), /stopped/);
     await chooseExample(page, 'Hello, asyncio');
     assert.equal(await runAndWait(page), 'ok');

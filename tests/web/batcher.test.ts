@@ -80,3 +80,24 @@ describe('Batcher', () => {
     expect(posts.map((p) => p.batch)).toEqual([[1]]);
   });
 });
+
+describe('Batcher during a long synchronous run', () => {
+  it('posts from push() once the interval has passed, even though its timer never got to fire', () => {
+    let now = 0;
+    const posts: number[][] = [];
+    const b = new Batcher<number>(
+      { post: (batch) => posts.push(batch), now: () => now, setTimer: () => 1, clearTimer: () => {} }, // timers never fire
+      16,
+    );
+    b.push([1]); // first: at once
+    now = 5;
+    b.push([2]); // within the interval: waits (for a timer that cannot fire)
+    now = 17;
+    b.push([3]); // the engine is still running: push itself posts
+    expect(posts).toEqual([[1], [2, 3]]);
+    now = 20;
+    b.push([4]);
+    b.flush();
+    expect(posts).toEqual([[1], [2, 3], [4]]);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../web/src/protocol';
-import { RunModel } from '../../web/src/state/run';
+import { MAX_LINES, RunModel } from '../../web/src/state/run';
 
 const events: EngineEvent[] = [
   { type: 'task', t: 0, task: 'main', id: 1, state: 'started' },
@@ -46,5 +46,31 @@ describe('RunModel', () => {
     expect(m.tasks.all()).toEqual([]);
     expect(m.lines).toEqual([]);
     expect(m.wallMs).toBeNull();
+  });
+});
+
+describe('RunModel: controls and limits', () => {
+  it('follows control events, a stopped end, and remembers the last task seen', () => {
+    const m = new RunModel();
+    m.begin('real', 0);
+    m.applyEvents([{ type: 'task', t: 3, task: 'w', id: 2, state: 'suspended', on: 'sleep 5000ms' }, { type: 'control', t: 5, state: 'paused', speed: 2 }], () => null);
+    expect(m.paused).toBe(true);
+    expect(m.speed).toBe(2);
+    expect(m.lastTask).toEqual({ name: 'w', state: 'suspended', t: 3 });
+    const lines = m.applyEvents([{ type: 'end', t: 9, status: 'stopped', message: 'stopped from the page' }], () => null);
+    expect(m.phase).toBe('stopped');
+    expect(m.paused).toBe(false);
+    expect(lines[0].text).toBe('stopped: stopped from the page');
+  });
+
+  it('keeps at most MAX_LINES lines and counts the rest', () => {
+    const m = new RunModel();
+    m.begin('virtual', 0);
+    const batch: EngineEvent[] = Array.from({ length: MAX_LINES + 10 }, (_, i) => ({ type: 'print', t: i, task: 'main', text: String(i) }));
+    m.applyEvents(batch, () => null);
+    expect(m.lines.length).toBe(MAX_LINES);
+    expect(m.droppedLines).toBe(10);
+    m.begin('virtual', 0);
+    expect(m.droppedLines).toBe(0);
   });
 });

@@ -97,8 +97,52 @@ function taskText(e) {
       return e.error ? `failed: ${e.error}` : 'failed';
     case 'cancelled':
       return e.message ? `cancelled: ${e.message}` : 'cancelled';
+    case 'cancelling':
+      return 'cancel requested' + (e.by ? ` by ${e.by}` : '') + (e.message ? `: ${e.message}` : '');
     default:
       return e.state;
+  }
+}
+
+/**
+ * An async generator's progress, as seen from the task iterating it.
+ * @param {EngineEvent & { type: 'generator' }} e
+ */
+function generatorText(e) {
+  switch (e.state) {
+    case 'created':
+      return `async for over ${e.gen}()`;
+    case 'yielded':
+      return `${e.gen} yielded ${show(e.value)}`;
+    case 'exhausted':
+      return `${e.gen} finished: the async for ends`;
+    case 'closing':
+      return `${e.gen} closing (left by ${e.why ?? 'break'}): aclose() raises GeneratorExit at its yield, its finally runs`;
+    case 'closed':
+      return `${e.gen} closed`;
+    case 'failed':
+      return `${e.gen} failed: ${e.error ?? 'error'}`;
+    default:
+      return `${e.gen} ${e.state}`;
+  }
+}
+
+/**
+ * An executor job (run_in_executor / to_thread): it runs in a worker thread
+ * while the loop goes on.
+ * @param {EngineEvent & { type: 'executor' }} e
+ */
+function executorText(e) {
+  switch (e.state) {
+    case 'started':
+      return `job ${e.job} runs in a worker thread (${Math.round(e.duration ?? 0)}ms); the loop keeps running`;
+    case 'done':
+      if (e.discarded) return `job ${e.job} finished in its thread; nobody awaits it any more, its result is discarded`;
+      return e.result === undefined || e.result === null ? `job ${e.job} finished` : `job ${e.job} finished → ${show(e.result)}`;
+    case 'abandoned':
+      return `stopped awaiting job ${e.job} (cancelled): the job keeps running in its thread to the end`;
+    default:
+      return `job ${e.job} ${e.state}`;
   }
 }
 
@@ -115,15 +159,21 @@ export function eventToLine(e, locate) {
       return { kind: 'print', t: e.t, label: e.task, text: e.text };
     case 'task':
       return { kind: 'state', t: e.t, label: e.task, text: taskText(e) };
+    case 'generator':
+      return { kind: 'state', t: e.t, label: e.task, text: generatorText(e) };
+    case 'executor':
+      return { kind: 'state', t: e.t, label: e.task, text: executorText(e) };
     case 'diagnostic': {
       const at = locate ? locate(e.pointer) : null;
       return { kind: 'diagnostic', t: e.t, label: e.severity, text: e.message, at, tone: e.severity };
     }
     case 'end': {
-      const word = e.status === 'ok' ? 'finished' : e.status === 'invalid' ? 'scenario invalid' : 'run failed';
+      const word = e.status === 'ok' ? 'finished' : e.status === 'invalid' ? 'scenario invalid' : e.status === 'stopped' ? 'stopped' : 'run failed';
       const text = e.message ? `${word}: ${e.message}` : word;
       return { kind: 'end', t: e.t, label: 'end', text, tone: e.status === 'ok' ? 'ok' : 'error' };
     }
+    case 'control':
+      return { kind: 'note', t: e.t, label: '', text: e.state === 'paused' ? '❚❚ paused' : `▶ running at ${e.speed}x` };
   }
 }
 

@@ -1,5 +1,6 @@
-// The header's controls: examples menu, clock switch (virtual / real), Run
-// (also Ctrl/Cmd+Enter anywhere on the page) and Stop. Owns its DOM; reports
+// The header's controls: examples menu, clock switch (virtual / real) and Run
+// (also Ctrl/Cmd+Enter anywhere on the page); the run controls (pause, step,
+// stop, speed) are in ui/runbar.ts. Owns its DOM; reports
 // user intent through callbacks and is told the run state with setRunning().
 
 import type { Clock } from '../protocol';
@@ -7,7 +8,6 @@ import type { Example } from '../scenario/examples';
 
 export interface ToolbarHandlers {
   onRun(): void;
-  onStop(): void;
   onExample(example: Example): void;
   onClock(clock: Clock): void;
 }
@@ -23,7 +23,6 @@ export class Toolbar {
   private readonly select: HTMLSelectElement;
   private readonly clockButtons: Record<Clock, HTMLButtonElement>;
   private readonly runButton: HTMLButtonElement;
-  private readonly stopButton: HTMLButtonElement;
   private clockValue: Clock = 'virtual';
 
   constructor(host: HTMLElement, examples: Example[], h: ToolbarHandlers) {
@@ -54,12 +53,9 @@ export class Toolbar {
     this.runButton = el('button', { id: 'run', type: 'button', class: 'primary', title: `Run (${isMac ? '⌘' : 'Ctrl'}+Enter)` });
     this.runButton.append(el('span', { class: 'icon' }, '▶'), ' Run', el('kbd', {}, isMac ? '⌘↵' : 'Ctrl↵'));
     this.runButton.addEventListener('click', () => h.onRun());
-    this.stopButton = el('button', { id: 'stop', type: 'button', title: 'Stop the run' });
-    this.stopButton.append(el('span', { class: 'icon' }, '■'), ' Stop');
-    this.stopButton.addEventListener('click', () => h.onStop());
 
     const label = el('span', { class: 'label' }, 'clock');
-    host.append(this.select, label, clock, this.runButton, this.stopButton);
+    host.append(this.select, label, clock, this.runButton);
     this.setClock('virtual');
     this.setRunning(false);
 
@@ -92,7 +88,6 @@ export class Toolbar {
   }
 
   setRunning(running: boolean): void {
-    this.stopButton.disabled = !running;
     this.runButton.classList.toggle('busy', running);
   }
 

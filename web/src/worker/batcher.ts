@@ -1,6 +1,9 @@
 // Coalesces engine events into batches for postMessage: the first batch after
 // a quiet spell goes out at once, later ones at most every `intervalMs` (a
 // frame), and flush() sends what is pending right away (end of a run).
+// The engine calls push() synchronously while it runs, possibly for seconds
+// without returning to the worker's event loop (a long virtual run): then no
+// timer can fire, so push() itself posts once the interval has passed.
 // Time and timers are injected so tests can drive it.
 
 export interface BatcherDeps<T> {
@@ -22,11 +25,10 @@ export class Batcher<T> {
 
   push(items: T[]): void {
     if (items.length === 0) return;
-    this.pending.push(...items);
-    if (this.timer !== null) return;
+    for (const item of items) this.pending.push(item);
     const wait = this.lastPost + this.intervalMs - this.deps.now();
     if (wait <= 0) this.flush();
-    else this.timer = this.deps.setTimer(() => this.flush(), wait);
+    else if (this.timer === null) this.timer = this.deps.setTimer(() => this.flush(), wait);
   }
 
   flush(): void {
