@@ -42,7 +42,7 @@ done
 
 # vite build only when an input is newer than the last build.
 stamp=web/dist/.build-stamp
-if [[ -f "$stamp" ]] && [[ -z "$(find web/src web/public web/index.html web/vite.config.ts examples \
+if [[ -f "$stamp" ]] && [[ -z "$(find web/src web/public web/index.html web/vite.config.ts examples scenario.schema.json \
       package-lock.json -newer "$stamp" -print -quit)" ]]; then
   echo "web/dist is up to date"
 else

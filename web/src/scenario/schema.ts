@@ -1,31 +1,11 @@
-// A deliberately loose JSON schema for the editor's hovers and completions.
-// The engine's validator is the authority (its diagnostics become markers);
-// this only describes the top level so it never disagrees with the engine.
+// The editor's schema: scenario.schema.json at the top of the repository, the one description
+// of the scenario language (docs/scenarios.md is generated from it too). Hover text (what a
+// step does, its asyncio equivalent, an example) is rendered from it by schema-doc.js.
+// The engine stays the authority: the schema is permissive where the engine decides (its
+// diagnostics become the editor's markers), and it never flags a scenario the engine accepts.
 
 import type { JSONSchema } from 'monaco-yaml';
+import raw from '../../../scenario.schema.json';
+import { withHoverText } from './schema-doc.js';
 
-export const scenarioSchema: JSONSchema = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  title: 'aio playground scenario',
-  type: 'object',
-  properties: {
-    title: { type: 'string', description: 'Shown in the examples menu.' },
-    description: { type: 'string', description: 'What the scenario demonstrates.' },
-    clock: {
-      enum: ['virtual', 'real'],
-      description: 'virtual: the loop jumps to the next timer when nothing is ready. real: sleeps take wall time.',
-    },
-    main: { type: 'string', description: 'The task the run starts with; the run ends when it finishes.' },
-    tasks: {
-      type: 'object',
-      description: 'Task (coroutine) definitions by name.',
-      additionalProperties: {
-        type: 'object',
-        properties: {
-          params: { type: 'array', items: { type: 'string' }, description: 'Parameter names, used as {name} in steps.' },
-          steps: { type: 'array', items: { type: 'object' }, description: 'Run in order: print, sleep, await, gather, set, return, ...' },
-        },
-      },
-    },
-  },
-};
+export const scenarioSchema = withHoverText(raw) as JSONSchema;

@@ -107,6 +107,17 @@ export class ScenarioEditor {
     }));
   }
 
+  /** Every marker on the scenario, monaco-yaml's schema markers included (for tests). */
+  getAllMarkers(): (EditorMarker & { owner: string })[] {
+    return monaco.editor.getModelMarkers({ resource: MODEL_URI }).map((m) => ({
+      owner: m.owner,
+      line: m.startLineNumber,
+      col: m.startColumn,
+      message: m.message,
+      severity: m.severity === monaco.MarkerSeverity.Error ? 'error' : 'warning',
+    }));
+  }
+
   focus(): void {
     this.editor.focus();
   }
