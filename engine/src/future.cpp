@@ -8,13 +8,21 @@ namespace aio {
 namespace {
 const std::string k_empty;
 
+// A std::function done-callback. While registered on a pending future it holds no reference to
+// it (the future owns the callback: a reference would be a cycle, and a future that never
+// completes would leak with it); once queued to run it holds one (`fut`), taken by
+// schedule_callbacks_ or by add_done_callback on a done future.
 struct function_callback {
   std::function<void(future_base&)> f;
+  future_base* self;
   detail::ref_ptr<future_base> fut;
 };
 void run_function_callback(void* p) {
   std::unique_ptr<function_callback> cb(static_cast<function_callback*>(p));
-  cb->f(*cb->fut);
+  cb->f(*cb->self);
+}
+void pin_function_callback(const detail::done_callback& c, future_base* self) {
+  if (c.fn == &run_function_callback) static_cast<function_callback*>(c.arg)->fut = detail::ref_ptr<future_base>(self);
 }
 void drop_function_callback(void* p) { delete static_cast<function_callback*>(p); }
 }  // namespace
@@ -91,10 +99,14 @@ void future_base::finish_() {
 void future_base::schedule_callbacks_() {
   if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
   auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
+  pin_function_callback(cb, this);
   loop_->post(cb.fn, cb.arg, cb.drop);
   if (!more_cbs_) return;
   auto more = std::move(more_cbs_);
-  for (auto& c : *more) loop_->post(c.fn, c.arg, c.drop);
+  for (auto& c : *more) {
+    pin_function_callback(c, this);
+    loop_->post(c.fn, c.arg, c.drop);
+  }
 }
 
 void future_base::add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*)) {
@@ -134,7 +146,8 @@ std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
 }
 
 void future_base::add_done_callback(std::function<void(future_base&)> f) {
-  auto* cb = new function_callback{std::move(f), detail::ref_ptr<future_base>(this)};
+  auto* cb = new function_callback{std::move(f), this, {}};
+  if (done()) cb->fut = detail::ref_ptr<future_base>(this);  // queued at once
   add_done_callback(&run_function_callback, cb, &drop_function_callback);
 }
 

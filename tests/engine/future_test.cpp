@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,37 @@ TEST_CASE("a callback whose future dies pending is dropped, releasing its argume
       f.base()->add_done_callback([](void*) {}, nullptr, [](void*) { ++*counter; });
   }
   CHECK(dropped == 3);
+}
+
+TEST_CASE("a std::function callback on a future that never completes does not keep it alive") {
+  // The callback holds no reference to its pending future (that would be a cycle: a pending
+  // future with a callback, dropped by everyone, would leak with everything it holds).
+  auto sentinel = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = sentinel;
+  {
+    event_loop loop;
+    future<int> f(loop);
+    f.base()->add_done_callback([s = std::move(sentinel)](future_base&) { ++*s; });
+    f.base()->add_done_callback([](future_base&) {});
+  }
+  CHECK(watch.expired());
+}
+
+TEST_CASE("a std::function callback queued by completion keeps its future alive until it runs") {
+  event_loop loop;
+  std::string seen;
+  {
+    future<int> f(loop);
+    f.base()->add_done_callback([&seen](future_base& fb) { seen = fb.done() ? "done" : "pending"; });
+    f.set_result(1);
+  }  // the last handle is gone; the queued callback still holds the future
+  loop.run_once();
+  CHECK(seen == "done");
+  future<int> g(loop);
+  g.set_result(2);
+  g.base()->add_done_callback([&seen](future_base&) { seen = "late"; });  // done: queued at once
+  loop.run_once();
+  CHECK(seen == "late");
 }
 
 TEST_CASE("labels are shared by the futures of one wait queue and shown by describe()") {

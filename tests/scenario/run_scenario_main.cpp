@@ -34,7 +34,7 @@ class stdout_sink final : public aio::scenario::trace_sink {
 };
 
 int usage() {
-  std::cerr << "usage: aio-scenario FILE.json [virtual|real] [--format jsonl|prints] [--export-python]\n";
+  std::cerr << "usage: aio-scenario FILE.json [virtual|real] [--format jsonl|prints] [--export-python] [--max-events=N]\n";
   return 64;
 }
 }  // namespace
@@ -42,12 +42,15 @@ int usage() {
 int main(int argc, char** argv) {
   std::string file, clock, format = "jsonl";
   bool export_python = false;
+  std::size_t max_events = 0;  // 0: the default
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--format" && i + 1 < argc)
       format = argv[++i];
     else if (a.rfind("--format=", 0) == 0)
       format = a.substr(9);
+    else if (a.rfind("--max-events=", 0) == 0)
+      max_events = std::stoul(a.substr(13));
     else if (a == "--export-python")
       export_python = true;
     else if (a == "virtual" || a == "real")
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
   }
   aio::scenario::run_options opt;
   opt.clock = clock;
+  if (max_events) opt.max_events = max_events;
   stdout_sink sink(format == "prints");
   return aio::scenario::run_document(doc, opt, sink);
 }
