@@ -1,41 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher } from '../../web/src/worker/batcher';
+import { fakeClock } from './fake-clock';
 
-/** A hand-driven clock and timer queue. */
 function harness(interval = 16) {
-  let now = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let nextId = 1;
+  const clock = fakeClock();
   const posts: { at: number; batch: number[] }[] = [];
   const b = new Batcher<number>(
     {
-      post: (batch) => posts.push({ at: now, batch }),
-      now: () => now,
-      setTimer: (fn, ms) => {
-        const id = nextId++;
-        timers.push({ at: now + ms, fn, id });
-        return id;
-      },
-      clearTimer: (id) => {
-        const i = timers.findIndex((t) => t.id === id);
-        if (i >= 0) timers.splice(i, 1);
-      },
+      post: (batch) => posts.push({ at: clock.now(), batch }),
+      now: clock.now,
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
     },
     interval,
   );
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      timers.sort((x, y) => x.at - y.at);
-      const t = timers[0];
-      if (!t || t.at > end) break;
-      timers.shift();
-      now = t.at;
-      t.fn();
-    }
-    now = end;
-  };
-  return { b, posts, advance };
+  return { b, posts, advance: clock.advance };
 }
 
 describe('Batcher', () => {

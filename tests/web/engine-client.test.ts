@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient, STOP_GRACE_MS, type WorkerLike } from '../../web/src/engine-client';
 import { PROTOCOL_VERSION } from '../../web/src/protocol';
+import { fakeClock } from './fake-clock';
 
 class FakeWorker implements WorkerLike {
   sent: any[] = [];
@@ -19,9 +20,7 @@ class FakeWorker implements WorkerLike {
 }
 
 function harness() {
-  let now = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let id = 0;
+  const clock = fakeClock();
   const workers: FakeWorker[] = [];
   const client = new EngineClient(() => {}, {
     createWorker: () => {
@@ -29,28 +28,11 @@ function harness() {
       workers.push(w);
       return w;
     },
-    now: () => now,
-    setTimer: (fn, ms) => {
-      timers.push({ at: now + ms, fn, id: ++id });
-      return id;
-    },
-    clearTimer: (h) => {
-      const i = timers.findIndex((t) => t.id === h);
-      if (i >= 0) timers.splice(i, 1);
-    },
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
   });
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      timers.sort((a, b) => a.at - b.at);
-      const t = timers[0];
-      if (!t || t.at > end) break;
-      timers.shift();
-      now = t.at;
-      t.fn();
-    }
-    now = end;
-  };
+  const advance = clock.advance;
   const log: string[] = [];
   const handlers = {
     onEvents: (e: unknown[]) => log.push(`events ${e.length}`),

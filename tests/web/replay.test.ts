@@ -1,37 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Replay } from '../../web/src/state/replay';
 import type { TraceLine } from '../../web/src/state/trace-line.js';
+import { fakeClock } from './fake-clock';
 
 const line = (t: number | null, text: string): TraceLine => ({ kind: t === null ? 'note' : 'print', t, label: 'main', text });
 
 function harness() {
-  let now = 0;
-  const timers: { at: number; fn: () => void; id: number }[] = [];
-  let id = 0;
-  const deps = {
-    now: () => now,
-    setTimer: (fn: () => void, ms: number) => {
-      timers.push({ at: now + ms, fn, id: ++id });
-      return id;
-    },
-    clearTimer: (h: unknown) => {
-      const i = timers.findIndex((t) => t.id === h);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  };
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      timers.sort((a, b) => a.at - b.at);
-      const t = timers[0];
-      if (!t || t.at > end) break;
-      timers.shift();
-      now = t.at;
-      t.fn();
-    }
-    now = end;
-  };
-  return { deps, advance, pending: () => timers.length };
+  const clock = fakeClock();
+  const deps = { now: clock.now, setTimer: clock.setTimer, clearTimer: clock.clearTimer };
+  return { deps, advance: clock.advance, pending: clock.pending };
 }
 
 describe('Replay', () => {
