@@ -161,18 +161,20 @@ for (const name of chosen.length ? chosen : Object.keys(SUITES)) {
   const { title, fn } = SUITES[name];
   console.log('\n' + bold(`=== ${title}`));
   let r;
+  const t0 = Date.now();
   try {
     r = await fn();
   } catch (e) {
     r = { passed: 0, failed: 1, note: `crashed: ${e?.message ?? e}` };
   }
-  results.push({ name, ...r });
+  results.push({ name, seconds: (Date.now() - t0) / 1000, ...r });
 }
 
 console.log('\n' + bold('=== summary'));
 for (const r of results) {
   const mark = r.failed ? 'FAIL' : 'ok  ';
-  console.log(`${mark} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed${r.note ? `  (${r.note})` : ''}`);
+  const time = `${r.seconds.toFixed(0)} s`.padStart(6);
+  console.log(`${mark} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed, ${r.failed} failed ${time}${r.note ? `  (${r.note})` : ''}`);
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
