@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
 import { generate } from './generate.mjs';
+import { FAMILIES, enabledFamilies } from './generate-families.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -237,7 +238,9 @@ for (const c of valid) {
     coverage.set(v, k);
   }
 }
-console.log('\nverb coverage (scenarios using it: generated + examples, of which different):');
+const families = enabledFamilies();
+console.log(`\ngenerator families: ${families.join(', ') || 'none'}; off: ${FAMILIES.filter((f) => !families.includes(f)).join(', ') || 'none'} (AIO_DIFF_EXTRA=a,b turns them on)`);
+console.log('verb coverage (scenarios using it: generated + examples, of which different):');
 for (const [v, k] of [...coverage].sort((a, b) => b[1].generated - a[1].generated || a[0].localeCompare(b[0]))) {
   console.log(`  ${v.padEnd(16)} ${String(k.generated).padStart(4)} + ${String(k.examples).padStart(2)}${k.different ? `  (${k.different} different)` : ''}`);
 }

@@ -6,7 +6,9 @@
 // if/repeat/for/loop/break/continue, raise, try/except/finally (CancelledError handlers that
 // swallow or re-raise), calls with parameters and return values, random()/randint(), a lock and
 // a semaphore, an event, a shared counter, wait_for, timeout blocks, wait (every return_when,
-// with and without a timeout) and shield.
+// with and without a timeout) and shield; and, from generate-families.mjs, queues, conditions,
+// as_completed, task groups, barriers and simulated servers with fetch (`with` and two variants
+// that CPython runs differently are behind AIO_DIFF_EXTRA, off by default: see OFF_BY_DEFAULT).
 //
 // Every scenario terminates and never deadlocks: tasks only call or spawn tasks defined after
 // them, loops are bounded, handles are awaited only by the task that spawned them, and a task
@@ -19,6 +21,8 @@
 // name-based exception matching; python_export.hpp lists them): // and % on
 // integers only, no round(x, n), no bool == number, ASCII strings, no exception hierarchies
 // (no `except LookupError` for a KeyError), no return/break/continue inside finally.
+
+import { WAIT_NAMES, declarations, enabledFamilies, familyStep } from './generate-families.mjs';
 
 /** mulberry32: a small seeded PRNG. */
 function prng(seed) {
@@ -36,7 +40,7 @@ const SLEEPS = [0, 0, 0, '0ms', 0.001, '1ms', '5ms', 0.01, '10ms', '10ms', 0.05,
 const ERRORS = ['ValueError', 'KeyError', 'RuntimeError', 'PaymentError', 'TimeoutError'];
 const WORDS = ['alpha', 'beta', 'gamma', 'x', 'ok', 'it\'s', 'a "quote"', 'brace {{}}', 'back\\slash'];
 
-export function generate(seed) {
+export function generate(seed, { families = enabledFamilies() } = {}) {
   const r = prng(seed);
   const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
@@ -147,7 +151,7 @@ export function generate(seed) {
     const inner = { ...scope };
     const frame = outer;
     const sub = () => ({ handles: [...outer.handles], locked: outer.locked }); // handles spawned in a nested block stay there
-    let k = int(0, depth >= 3 ? 6 : 30);
+    let k = int(0, depth >= 3 ? 6 : 30 + families.length);
     // Holding the lock or the semaphore, never wait for another task or take another primitive:
     // the other task may be waiting for what this one holds (deadlock).
     if (frame.locked && ((k >= 7 && k <= 11) || k >= 23)) k = 6;
@@ -256,21 +260,28 @@ export function generate(seed) {
         return [{ semaphore: 'S', steps: [{ print: `${task.name}: in S at {now}` }, sleep(scope),
           ...block(task, { ...scope }, depth + 1, { ...sub(), locked: true }, int(0, 2))] }];
       }
-      case 26: { // asyncio.wait on spawned handles: done and pending lists (sorted by name)
+      case 26: { // asyncio.wait on spawned handles: how many are done and pending (names: WAIT_NAMES)
         const hs = [...new Set(frame.handles)];
         if (!hs.length) return [sleep(scope)];
         const items = hs.filter(() => chance(0.7));
         if (!items.length) items.push(pick(hs));
         const w = { wait: items, return_when: pick(['FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED']), done: 'dn', pending: 'pd' };
         if (chance(0.5)) w.timeout = pick(['1ms', 0.05, '300ms']);
-        return [w, { print: `${task.name}: done={dn} pending={pd} at {now}` }];
+        if (WAIT_NAMES) return [w, { print: `${task.name}: done={dn} pending={pd} at {now}` }];
+        return [w, { print: `${task.name}: done={len(dn)} pending={len(pd)} at {now}` }];
       }
       case 27: { // shield a call: cancelling the awaiter leaves the shielded task running
         const c = call(task, scope);
         if (!c) return [sleep(scope)];
         return [guard(task, scope, depth, frame, [{ shield: c.spec, as: 'sh' }, { print: `${task.name}: shielded ${c.callee.name} gave {sh}` }])];
       }
-      default: return [sleep(scope), { print: printText(task, scope) }];
+      default: {
+        if (k > 30) { // the families of generate-families.mjs
+          const g = { task, scope, depth, frame, int, pick, chance, call, block, guard, sleep, printText, sub, intExpr, doc, families };
+          return familyStep(families[k - 31], g);
+        }
+        return [sleep(scope), { print: printText(task, scope) }];
+      }
     }
   }
   function raiseStep(scope) {
@@ -311,7 +322,8 @@ export function generate(seed) {
   }
 
   // ---- tasks ----
-  const doc = { title: `generated #${seed}`, seed: int(0, 1e6), shared: { count: 0 }, locks: ['L'], semaphores: { S: 2 }, events: ['go'], tasks: {} };
+  const doc = { title: `generated #${seed}`, seed: int(0, 1e6), shared: { count: 0, cn: 0 }, locks: ['L'], semaphores: { S: 2 }, events: ['go'], tasks: {} };
+  if (families.length) Object.assign(doc, declarations({ int, pick, chance }));
   for (const task of tasks.slice().reverse()) {
     const scope = {};
     for (const p of task.params) scope[p.name] = p.type;
