@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "scenario/step.hpp"
+
 namespace aio::scenario {
 
 std::string py_call(py_writer& py, const call_spec& c) {
@@ -30,6 +32,15 @@ std::string py_awaitable(py_writer& py, const awaitable_ref& r) {
   } catch (const expr_error&) {
     return py.name(r.handle);
   }
+}
+
+bool loop_should_stop(frame& f) {
+  if (f.state == flow::brk) {
+    f.state = flow::next;
+    return true;
+  }
+  if (f.state == flow::cont) f.state = flow::next;
+  return f.state == flow::ret;
 }
 
 }  // namespace aio::scenario

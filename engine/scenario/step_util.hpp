@@ -8,6 +8,8 @@
 
 namespace aio::scenario {
 
+struct frame;
+
 /// A new step node of type Node for the step at `pointer`.
 template <class Node>
 std::shared_ptr<Node> make_node(const std::string& pointer) {
@@ -15,6 +17,10 @@ std::shared_ptr<Node> make_node(const std::string& pointer) {
   n->pointer = pointer;
   return n;
 }
+
+/// After one pass of a loop body: whether the loop ends (break, which it consumes, or return),
+/// with `continue` consumed so the next pass runs normally.
+bool loop_should_stop(frame& f);
 
 /// `fn(k=v, ...)` for a call of a scenario task.
 std::string py_call(py_writer& py, const call_spec& c);

@@ -40,15 +40,6 @@ std::pair<std::string, std::string> split_error(const std::string& text) {
   return {type.empty() ? "Exception" : type, msg};
 }
 
-bool loop_should_stop(frame& f) {
-  if (f.state == flow::brk) {
-    f.state = flow::next;
-    return true;
-  }
-  if (f.state == flow::cont) f.state = flow::next;
-  return f.state == flow::ret;
-}
-
 struct if_step final : step_node {
   templ cond;
   block then_steps, else_steps;

@@ -106,13 +106,7 @@ struct close_awaiter {
     bool ignored = resumed && !st->done();  // it yielded again instead of ending
     std::exception_ptr e = st->take_error();
     if (st->body) std::exchange(st->body, {}).destroy();
-    detail::future_awaiter_base::deliver_pending();
-    if (ignored) throw std::runtime_error("async generator ignored GeneratorExit");
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const generator_exit&) {  // the expected way for the body to end
-    }
+    detail::finish_aclose(ignored, e);
   }
 };
 
@@ -145,15 +139,6 @@ struct yield_step final : step_node {
   }
   void to_python(py_writer& py) const override { py.line("yield " + py.value(what)); }
 };
-
-bool loop_should_stop(frame& f) {
-  if (f.state == flow::brk) {
-    f.state = flow::next;
-    return true;
-  }
-  if (f.state == flow::cont) f.state = flow::next;
-  return f.state == flow::ret;
-}
 
 /// for_each: iterate a generator task (`async for item in gen(args)`), closing it on early exit.
 struct for_each_step final : step_node {

@@ -27,4 +27,14 @@ bool resume_generator(generator_promise_base& p, coro_handle<> gen, coro_handle<
   return true;
 }
 
+void finish_aclose(bool ignored, std::exception_ptr e) {
+  future_awaiter_base::deliver_pending();
+  if (ignored) throw std::runtime_error("async generator ignored GeneratorExit");
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const generator_exit&) {  // the expected way for the body to end
+  }
+}
+
 }  // namespace aio::detail

@@ -51,6 +51,10 @@ struct generator_promise_base : coro_promise_base {
 /// body is awaiting something); false if it yielded or ended synchronously. Like start_child,
 /// inline up to kInlineDepth nested resumptions, trampolined through the ready queue beyond.
 bool resume_generator(generator_promise_base& p, coro_handle<> gen, coro_handle<> consumer);
+/// The end of aclose(), once the body's frame is gone: deliver a cancellation that arrived
+/// meanwhile, then fail if the body yielded again instead of ending (`ignored`), else rethrow
+/// what its cleanup raised, generator_exit itself (the expected ending) excepted.
+void finish_aclose(bool ignored, std::exception_ptr e);
 
 template <class T>
 struct generator_promise : generator_promise_base {
@@ -155,13 +159,7 @@ class [[nodiscard]] generator {
       bool ignored = resumed && !h.done();  // it yielded again instead of ending
       std::exception_ptr e = std::exchange(h.promise().exc, nullptr);
       h.destroy();
-      detail::future_awaiter_base::deliver_pending();
-      if (ignored) throw std::runtime_error("async generator ignored GeneratorExit");
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const generator_exit&) {  // the expected way for the body to end
-      }
+      detail::finish_aclose(ignored, e);
     }
   };
   /// co_await g.aclose(): raise generator_exit at the suspended co_yield and run the body's
