@@ -18,9 +18,9 @@ queue_base& value_queue::base() noexcept {
 }
 
 coro<void> value_queue::put(value v) {
-  if (lifo_) return lifo_->put(std::move(v));
-  if (prio_) return prio_->put(std::move(v));
-  return fifo_->put(std::move(v));
+  if (lifo_) return lifo_->put(std::move(v)).as_coro();
+  if (prio_) return prio_->put(std::move(v)).as_coro();
+  return fifo_->put(std::move(v)).as_coro();
 }
 
 void value_queue::put_nowait(value v) {
@@ -33,9 +33,9 @@ void value_queue::put_nowait(value v) {
 }
 
 coro<value> value_queue::get() {
-  if (lifo_) return lifo_->get();
-  if (prio_) return prio_->get();
-  return fifo_->get();
+  if (lifo_) return lifo_->get().as_coro();
+  if (prio_) return prio_->get().as_coro();
+  return fifo_->get().as_coro();
 }
 
 value value_queue::get_nowait() {

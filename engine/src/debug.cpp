@@ -58,6 +58,6 @@ std::string slow_callback_message(const std::string& what, double seconds) {
   return "Executing " + what + " took " + buf + " seconds";
 }
 
-std::int64_t live_coroutine_frames() noexcept { return detail::g_live_frames.load(std::memory_order_relaxed); }
+std::int64_t live_coroutine_frames() noexcept { return detail::t_live_frames; }
 
 }  // namespace aio::debug

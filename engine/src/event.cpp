@@ -23,23 +23,23 @@ void event::clear() {
 }
 
 // CPython's Event.wait: the waiter returns once woken, without looking at the flag again.
-coro<bool> event::wait() {
-  if (value_) {
-    detail::report(*this, "waited");
-    co_return true;
-  }
-  auto w = waiters_.park();
-  detail::report(*this, "wait");
+void event::wait_op::await_suspend(detail::coro_handle<> h) {
+  auto& w = w_.emplace(e_->waiters_);
+  detail::report(*e_, "wait");
+  detail::future_awaiter_base{&w.future()}.await_suspend(h);
+}
+
+void event::wait_op::resume_parked_() {
   try {
-    co_await w;
+    detail::future_awaiter_base::deliver_pending();
+    w_->future().check_result();
   } catch (const cancelled_error&) {
-    w.leave();
-    detail::report(*this, "cancelled");
+    w_->leave();
+    detail::report(*e_, "cancelled");
     throw;
   }
-  w.leave();
-  detail::report(*this, "waited");
-  co_return true;
+  w_->leave();
+  detail::report(*e_, "waited");
 }
 
 primitive_stats event::stats() const {

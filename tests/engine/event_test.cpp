@@ -108,3 +108,58 @@ TEST_CASE("event: stats, waiting_on() label and observer operations") {
   loop.set_observer(nullptr);
   CHECK(rec.ops == strings{"wait w 0/1", "set main 1/1", "waited w 1/0", "clear main 0/0"});
 }
+
+#include "aio/debug.hpp"
+#include "aio/gather.hpp"
+#include "aio/shield.hpp"
+#include "aio/wait_for.hpp"
+
+TEST_CASE("event: a task parked in wait() holds no coroutine frame besides its own") {
+  // wait() is an awaitable, not a coroutine: while a task waits, the only live frame it owns is
+  // its own body's (a coroutine wait() would add one more, parked inside it).
+  event_loop loop;
+  event ev;
+  std::int64_t base = -1, parked = -1, after = -1;
+  auto waiter_body = [](event& ev) -> coro<void> { co_await ev.wait(); };
+  auto body = [](event& ev, std::int64_t& base, std::int64_t& parked, std::int64_t& after, coro<void> w) -> coro<void> {
+    base = debug::live_coroutine_frames();  // main's frame and w's (not started) are counted
+    auto t = create_task(std::move(w), "w");
+    co_await sleep(0);  // w runs to its wait() and parks
+    CHECK(ev.stats().waiters == strings{"w"});
+    parked = debug::live_coroutine_frames();
+    ev.set();
+    co_await t;
+    after = debug::live_coroutine_frames();
+  };
+  run(loop, body(ev, base, parked, after, waiter_body(ev)));
+  CHECK(parked == base);
+  CHECK(after == base - 1);  // w's frame is gone
+}
+
+TEST_CASE("event: wait() is also a coroutine for create_task, wait_for, gather and shield (lazy until run)") {
+  event_loop loop;
+  event ev;
+  strings log;
+  auto body = [](event& ev, strings& log) -> coro<void> {
+    auto lazy = ev.wait().as_coro();  // nothing happens until it runs
+    CHECK(ev.stats().waiters.empty());
+    auto t = create_task(ev.wait(), "w");
+    co_await sleep(0);
+    CHECK(ev.stats().waiters == strings{"w"});
+    try {
+      co_await wait_for(ev.wait(), 0.1);
+    } catch (const timeout_error&) {
+      log.push_back("timeout at " + std::to_string(static_cast<int>(event_loop::running().time() * 1000)));
+    }
+    CHECK(ev.stats().waiters == strings{"w"});  // the timed-out waiter left
+    event_loop::running().call_later(0.1, [&ev] { ev.set(); });
+    auto both = co_await gather(ev.wait(), std::move(lazy));
+    log.push_back(std::string("gather ") + (std::get<0>(both) && std::get<1>(both) ? "true true" : "?"));
+    bool shielded = co_await shield(ev.wait());
+    log.push_back(std::string("shield ") + (shielded ? "true" : "false"));
+    bool from_task = co_await t;
+    log.push_back(std::string("task ") + (from_task ? "true" : "false"));
+  };
+  run(loop, body(ev, log));
+  CHECK(log == strings{"timeout at 100", "gather true true", "shield true", "task true"});
+}

@@ -407,3 +407,83 @@ TEST_CASE("queue: stats, waiting_on() labels and observer operations") {
   CHECK(rec.ops == strings{"put main 1/1", "put_wait putter 1/1", "get main 0/1", "put putter 1/2", "get main 0/2",
                            "task_done main 0/1", "get_wait getter 0/1", "put main 1/2", "get getter 0/2"});
 }
+
+#include "aio/debug.hpp"
+#include "aio/gather.hpp"
+
+TEST_CASE("queue: put()/get() that need not wait return at once / waiting ones wait in order") {
+  event_loop loop;
+  queue<int> q(2);
+  strings log;
+  auto body = [](queue<int>& q, strings& log) -> coro<void> {
+    co_await q.put(1);
+    co_await q.put(2);  // room for both: no suspension
+    int a = co_await q.get();
+    CHECK(event_loop::running().ready_count() == 0);  // nothing was scheduled on the way
+    auto c = create_task(consumer(q, 3, log), "c");
+    co_await q.put(3);  // [2] -> [2, 3]: room, no suspension
+    CHECK(c.base()->started() == false);
+    co_await q.put(4);  // full: waits until the consumer takes one
+    log.push_back("put4 done a=" + std::to_string(a));
+    co_await c;
+  };
+  run(loop, body(q, log));
+  CHECK(log == strings{"get2", "get3", "put4 done a=1", "get4"});
+}
+
+TEST_CASE("queue: put()/get() as coroutines: create_task, wait_for, gather, lazy until run") {
+  event_loop loop;
+  queue<std::string> q;
+  strings log;
+  auto body = [](queue<std::string>& q, strings& log) -> coro<void> {
+    auto lazy_put = q.put("late").as_coro();
+    CHECK(q.qsize() == 0);  // not run yet
+    auto g = create_task(q.get(), "getter");
+    co_await sleep(0);
+    CHECK(q.stats().waiters == strings{"getter"});
+    co_await std::move(lazy_put);
+    std::string got = co_await g;
+    log.push_back("getter got " + got);
+    auto both = co_await gather(q.put("x"), q.get());
+    std::string second = std::get<1>(both);
+    log.push_back("gather got " + second);
+    try {
+      co_await wait_for(q.get(), 0.25);
+    } catch (const timeout_error&) {
+      log.push_back("empty: timeout");
+    }
+    CHECK(q.stats().waiters.empty());
+  };
+  run(loop, body(q, log));
+  CHECK(log == strings{"getter got late", "gather got x", "empty: timeout"});
+}
+
+namespace {
+struct no_default {
+  explicit no_default(int v) : v(v) {}
+  int v;
+};
+}  // namespace
+
+TEST_CASE("queue: items without a default constructor (deque store) and with one (ring store) keep FIFO order across growth") {
+  event_loop loop;
+  queue<no_default> a;
+  queue<int> b;
+  auto body = [](queue<no_default>& a, queue<int>& b) -> coro<void> {
+    for (int i = 0; i < 300; ++i) {  // past the ring's first capacity (64) while wrapped
+      co_await a.put(no_default(i));
+      co_await b.put(i);
+      if (i % 3 == 0) {
+        CHECK((co_await a.get()).v == i / 3);
+        CHECK(co_await b.get() == i / 3);
+      }
+    }
+    for (int i = 100; i < 300; ++i) {
+      CHECK((co_await a.get()).v == i);
+      CHECK(co_await b.get() == i);
+    }
+    CHECK(a.empty());
+    CHECK(b.empty());
+  };
+  run(loop, body(a, b));
+}

@@ -32,7 +32,8 @@ std::string handle_repr(const handle& h);
 /// "Executing <what> took 0.150 seconds" (asyncio's slow-callback warning).
 std::string slow_callback_message(const std::string& what, double seconds);
 
-/// Coroutine frames (coro and generator) alive in the process right now. A leak check compares
+/// Coroutine frames (coro and generator) made on this thread and alive right now (a frame destroyed
+/// on another thread is counted off there: engine frames live on their loop's thread). A leak check compares
 /// it before and after: every frame an engine coroutine allocates is counted until destroyed.
 /// (A frame the compiler elides into its caller's frame, clang's HALO, is never allocated, so
 /// never counted; it cannot leak either.)

@@ -3,6 +3,7 @@
 // wait() on a set event returns without suspending.
 // Cancellation: a cancelled waiter just leaves the queue; the flag is untouched.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "aio/coro.hpp"
@@ -31,8 +32,11 @@ class event {
   /// Set the flag and wake every current waiter.
   void set();
   void clear();
-  /// Return at once if set, else wait until set() is called. Returns true.
-  coro<bool> wait();
+  class wait_op;
+  /// co_await ev.wait(): return at once if set, else wait until set() is called. Returns true.
+  /// An awaitable with no coroutine frame of its own; as_coro() makes it a coro<bool> (what
+  /// create_task, wait_for, gather and shield do with it).
+  wait_op wait() noexcept;
 
   primitive_stats stats() const;
 
@@ -42,5 +46,36 @@ class event {
   bool value_ = false;
   bool observed_ = true;
 };
+
+/// What event::wait() returns. Awaited, it suspends only while the flag is clear; the ticket
+/// that parks the task lives in this object, inside the awaiting coroutine's frame, so waiting
+/// allocates the ticket's future and nothing else. Move it only before it is awaited.
+class [[nodiscard]] event::wait_op {
+ public:
+  explicit wait_op(event& e) noexcept : e_(&e) {}
+  wait_op(wait_op&& o) noexcept : e_(o.e_) {}
+  wait_op& operator=(wait_op&&) = delete;
+
+  bool await_ready() {
+    if (!e_->value_) return false;
+    detail::report(*e_, "waited");
+    return true;
+  }
+  void await_suspend(detail::coro_handle<> h);
+  bool await_resume() {
+    if (w_) resume_parked_();
+    return true;
+  }
+  /// The same wait as a coroutine (lazy: nothing happens until it runs).
+  coro<bool> as_coro() && { return run_(e_); }
+
+ private:
+  static coro<bool> run_(event* e) { co_return co_await wait_op(*e); }
+  void resume_parked_();
+  event* e_;
+  std::optional<detail::wait_queue::ticket> w_;
+};
+
+inline event::wait_op event::wait() noexcept { return wait_op(*this); }
 
 }  // namespace aio

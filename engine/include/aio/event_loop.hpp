@@ -181,7 +181,7 @@ class event_loop {
 
   std::unique_ptr<aio::clock> clock_;
   detail::ring<ready_item> ready_;
-  std::vector<timer_entry> timers_;  // min-heap on (when, seq), heapq's algorithms; each holds a reference
+  std::vector<timer_entry> timers_;  // 4-ary min-heap on (when, seq); each entry holds a reference
   std::size_t cancelled_timers_ = 0;  // entries whose timer was cancelled, not yet removed
   std::uint64_t timer_seq_ = 0;
   std::uint64_t task_ids_ = 0;

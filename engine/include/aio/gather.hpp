@@ -95,6 +95,8 @@ template <class T>
 future<T> to_future(event_loop&, const task<T>& t) { return t.as_future(); }
 template <class T>
 future<T> to_future(event_loop& loop, coro<T>&& c) { return create_task(loop, std::move(c)).as_future(); }
+template <coro_convertible A>
+auto to_future(event_loop& loop, A&& a) { return create_task(loop, std::move(a).as_coro()).as_future(); }
 
 template <class A>
 concept awaitable_child = requires(event_loop& l, A&& a) { to_future(l, std::forward<A>(a)); };

@@ -11,10 +11,12 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "aio/coro.hpp"
+#include "aio/detail/ring.hpp"
 #include "aio/detail/wait_queue.hpp"
 #include "aio/event.hpp"
 #include "aio/stats.hpp"
@@ -74,14 +76,6 @@ class queue_base {
   coro<void> wait_for_slot_();
   /// get()'s `while self.empty()` loop: wait for an item (raises queue_shut_down when shut down).
   coro<void> wait_for_item_();
-  /// put_nowait()'s checks, before the item is stored (inline; the throws are out of line).
-  void check_put_() const {
-    if (shut_down_ || full()) throw_put_error_();
-  }
-  /// get_nowait()'s checks, before an item is taken.
-  void check_get_() const {
-    if (empty()) throw_get_error_();
-  }
   /// After storing an item: count it, wake a getter.
   void after_put_() {
     ++unfinished_;
@@ -119,25 +113,22 @@ class basic_queue : public queue_base {
   using value_type = T;
   explicit basic_queue(long maxsize = 0, std::string name = {}) : queue_base(Store::kind, maxsize, std::move(name)) {}
 
-  /// Wait while full, then store `item`.
-  coro<void> put(T item) {
-    if (full()) co_await wait_for_slot_();  // (no second frame when there is room already)
-    put_nowait(std::move(item));
-  }
+  class put_op;
+  class get_op;
+  /// co_await q.put(item): wait while full, then store `item`. An awaitable with no coroutine
+  /// frame unless it has to wait; as_coro() makes it a coro<void> (create_task, wait_for, ...).
+  put_op put(T item) { return put_op(*this, std::move(item)); }
   /// Store `item` now; throws queue_full or queue_shut_down.
   void put_nowait(T item) {
-    check_put_();
+    if (is_shut_down() || full_()) throw_put_error_();
     store_.push(std::move(item));
     after_put_();
   }
-  /// Wait while empty, then take the next item.
-  coro<T> get() {
-    if (empty()) co_await wait_for_item_();
-    co_return get_nowait();
-  }
+  /// co_await q.get(): wait while empty, then take the next item (frameless unless it waits).
+  get_op get() noexcept { return get_op(*this); }
   /// Take the next item now; throws queue_empty or queue_shut_down.
   T get_nowait() {
-    check_get_();
+    if (store_.size() == 0) throw_get_error_();
     T v = store_.pop();
     after_get_();
     return v;
@@ -145,21 +136,79 @@ class basic_queue : public queue_base {
 
  private:
   std::size_t size_() const noexcept override { return store_.size(); }
+  /// full() without the virtual call (the hot paths know the store).
+  bool full_() const noexcept {
+    long m = maxsize();
+    return m > 0 && store_.size() >= static_cast<std::size_t>(m);
+  }
   void drop_one_() override { store_.pop(); }
   Store store_;
 };
 
+/// What put() returns. When there is room, awaiting it stores the item at once (asyncio's put
+/// does not suspend then either); when full, it runs the wait loop as a child coroutine.
+template <class T, class Store>
+class [[nodiscard]] basic_queue<T, Store>::put_op {
+ public:
+  put_op(basic_queue& q, T item) : q_(&q), item_(std::move(item)) {}
+  bool await_ready() const noexcept { return !q_->full_(); }
+  bool await_suspend(detail::coro_handle<> parent) {
+    wait_ = q_->wait_for_slot_();
+    return std::move(wait_).operator co_await().await_suspend(parent);
+  }
+  void await_resume() {
+    if (wait_.valid()) std::move(wait_).operator co_await().await_resume();
+    q_->put_nowait(std::move(item_));
+  }
+  coro<void> as_coro() && { return run_(q_, std::move(item_)); }
+
+ private:
+  static coro<void> run_(basic_queue* q, T item) { co_await put_op(*q, std::move(item)); }
+  basic_queue* q_;
+  T item_;
+  coro<void> wait_;
+};
+
+/// What get() returns: takes an item at once when there is one, else waits as a child coroutine.
+template <class T, class Store>
+class [[nodiscard]] basic_queue<T, Store>::get_op {
+ public:
+  explicit get_op(basic_queue& q) noexcept : q_(&q) {}
+  bool await_ready() const noexcept { return q_->store_.size() != 0; }
+  bool await_suspend(detail::coro_handle<> parent) {
+    wait_ = q_->wait_for_item_();
+    return std::move(wait_).operator co_await().await_suspend(parent);
+  }
+  T await_resume() {
+    if (wait_.valid()) std::move(wait_).operator co_await().await_resume();
+    return q_->get_nowait();
+  }
+  coro<T> as_coro() && { return run_(q_); }
+
+ private:
+  static coro<T> run_(basic_queue* q) { co_return co_await get_op(*q); }
+  basic_queue* q_;
+  coro<void> wait_;
+};
+
 namespace detail {
+/// FIFO order: a ring buffer (size is a field, no block bookkeeping) when T allows it (a popped
+/// slot keeps a moved-from T until reused), else a std::deque.
 template <class T>
 struct fifo_store {
   static constexpr const char* kind = "queue";
-  std::deque<T> items;
+  static constexpr bool use_ring = std::is_default_constructible_v<T> && std::is_move_assignable_v<T>;
+  std::conditional_t<use_ring, ring<T>, std::deque<T>> items;
   std::size_t size() const noexcept { return items.size(); }
   void push(T v) { items.push_back(std::move(v)); }
   T pop() {
-    T v = std::move(items.front());
-    items.pop_front();
-    return v;
+    if constexpr (use_ring) {
+      return items.pop_front();
+    } else {
+      T v = std::move(items.front());
+      items.pop_front();
+      return v;
+    }
   }
 };
 

@@ -47,5 +47,9 @@ template <class T>
 future<T> shield(coro<T> c) {
   return shield(create_task(std::move(c)).as_future());
 }
+template <detail::coro_convertible A>
+auto shield(A a) {
+  return shield(std::move(a).as_coro());
+}
 
 }  // namespace aio

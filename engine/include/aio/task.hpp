@@ -174,6 +174,24 @@ task<T> create_task(coro<T> c) {
   return create_task(event_loop::running(), std::move(c));
 }
 
+// The same for an awaitable with a coroutine form (event::wait_op, queue ops): as_coro().
+template <detail::coro_convertible A>
+auto create_task(event_loop& loop, A a, std::string name) {
+  return create_task(loop, std::move(a).as_coro(), std::move(name));
+}
+template <detail::coro_convertible A>
+auto create_task(A a, std::string name) {
+  return create_task(std::move(a).as_coro(), std::move(name));
+}
+template <detail::coro_convertible A>
+auto create_task(event_loop& loop, A a) {
+  return create_task(loop, std::move(a).as_coro());
+}
+template <detail::coro_convertible A>
+auto create_task(A a) {
+  return create_task(std::move(a).as_coro());
+}
+
 /// The task whose step is running (nullptr between steps).
 inline task_base* current_task() noexcept {
   auto* l = event_loop::current();

@@ -71,6 +71,10 @@ class task_group {
     adopt(*t.base());
     return t;
   }
+  template <detail::coro_convertible A>
+  auto create_task(A&& a, std::string name = {}) {
+    return create_task(std::move(a).as_coro(), std::move(name));
+  }
 
   /// __aexit__ plus the re-raise of `async with`: waits for every child, then throws
   /// exception_group, cancelled_error or `body_error` per the rules above.

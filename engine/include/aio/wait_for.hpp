@@ -35,6 +35,12 @@ coro<T> wait_for(future<T> fut, std::optional<double> timeout) {
   co_await detail::wait_for_core([&] { return fut.state(); }, *timeout);
   co_return fut.result();
 }
+/// An awaitable with a coroutine form (event::wait_op, queue ops), as asyncio.wait_for takes
+/// any awaitable.
+template <detail::coro_convertible A>
+auto wait_for(A a, std::optional<double> timeout) {
+  return wait_for(std::move(a).as_coro(), timeout);
+}
 
 template <class T>
 coro<T> wait_for(task<T> t, std::optional<double> timeout) {

@@ -65,6 +65,9 @@ class wait_queue {
   /// its destructor removes the entry if it is still queued.
   class ticket {
    public:
+    /// Park the running task at the back of `q` (what park() returns; public so an awaitable
+    /// can hold its ticket in place, e.g. in a std::optional).
+    explicit ticket(wait_queue& q);
     ticket(const ticket&) = delete;
     ticket& operator=(const ticket&) = delete;
     ~ticket() { leave(); }
@@ -77,7 +80,6 @@ class wait_queue {
 
    private:
     friend class wait_queue;
-    explicit ticket(wait_queue& q);
     wait_queue* q_;  // non-null exactly while this ticket is linked into q_'s list
     ref_ptr<future_base> f_;
     task_base* task_;  // the parked task (alive: its frame holds this ticket)
