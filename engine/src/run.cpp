@@ -56,9 +56,10 @@ bool run_sequence::stuck() const noexcept {
 
 double run_sequence::step() {
   if (closed()) return event_loop::never;
-  loop_.run_once();
+  double next = loop_.run_once();
   ++passes_;
-  if (stop_->stopped) on_stopped();
+  if (!stop_->stopped) return next;  // (the common case: run_once's own answer is current)
+  on_stopped();
   if (closed()) return event_loop::never;
   return loop_.next_deadline();
 }
@@ -119,7 +120,7 @@ void run_sequence::run_to_end() {
   while (!closed()) {
     double next = step();
     if (closed()) break;
-    if (stuck()) {
+    if (next == event_loop::never && !loop_.has_external()) {  // stuck(), from step's answer
       if (phase_ == phase::main && deadlock.empty())
         deadlock = "the event loop has nothing left to run, but the awaited " + main_->describe() +
                    " is not done: every task is waiting for something that can never happen";

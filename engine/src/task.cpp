@@ -100,8 +100,8 @@ void task_base::end_cancelled_(std::string msg) {
   cancelled_exc_ = true;
 }
 
+// Only step() calls this, under step_cb's reference: the task outlives it.
 void task_base::finish_from_coroutine() {
-  detail::ref_ptr<task_base> keep(this);
   std::exception_ptr e = top_.done() ? top_promise_->exc : nullptr;
   auto* o = loop_->observer();
   if (e) {

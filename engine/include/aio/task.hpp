@@ -146,7 +146,9 @@ class task {
   future<T> as_future() const { return future<T>(detail::ref_ptr<future_base>(s_.get())); }
   operator future<T>() const { return as_future(); }
   task_base* base() const noexcept { return s_.get(); }
-  auto operator co_await() const noexcept { return as_future().operator co_await(); }
+  auto operator co_await() const noexcept {
+    return typename future<T>::awaiter{{s_.get()}, detail::ref_ptr<future_base>(s_.get())};
+  }
   friend bool operator==(const task& a, const task& b) noexcept { return a.s_ == b.s_; }
 
  private:
