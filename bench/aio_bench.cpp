@@ -33,7 +33,13 @@ using bench::u64;
 struct noop_observer final : aio::observer {};
 
 #ifdef __EMSCRIPTEN__
+// clang defines __wasm_exception_handling__ under -fwasm-exceptions (preset wasm-bench-eh,
+// AIO_WASM_EH=ON); the default wasm build uses JS-based exceptions (-fexceptions).
+#ifdef __wasm_exception_handling__
+const char* const k_impl = "aio-wasm-eh";
+#else
 const char* const k_impl = "aio-wasm";
+#endif
 std::size_t heap_in_use() { return static_cast<std::size_t>(mallinfo().uordblks); }
 #else
 const char* const k_impl = "aio-native";

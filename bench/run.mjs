@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm run bench`: build the aio benchmark binaries (presets `bench` and `wasm-bench`), run every
-// workload in four implementations one after another on this machine — aio native, aio as WASM
-// under node, CPython asyncio, Node async functions — print the medians and write
-// docs/benchmarks.md.
+// `npm run bench`: build the aio benchmark binaries (presets `bench`, `wasm-bench` and
+// `wasm-bench-eh`), run every workload in five implementations one after another on this
+// machine — aio native, aio as WASM under node twice (JS-based exceptions as in the playground's
+// module, and native wasm exceptions, -fwasm-exceptions), CPython asyncio, Node async functions —
+// print the medians and write docs/benchmarks.md.
 //   node bench/run.mjs [--reps N] [--only w1,w3,...] [--no-build] [--out FILE] [--no-write]
 // Every implementation prints one JSON line per workload (see bench/aio_bench.cpp,
-// bench/python/bench_asyncio.py, bench/node/bench_node.mjs); the checksums must agree.
+// bench/python/bench_asyncio.py, bench/node/bench_node.mjs), naming itself in "impl" (the runner
+// checks it: aio_bench says "aio-wasm-eh" when compiled with -fwasm-exceptions); the checksums must agree.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,12 +27,15 @@ const only = opt("--only", null)?.split(",");
 const outFile = path.resolve(root, opt("--out", "docs/benchmarks.md"));
 
 // Runs per measurement: aio and Node runs take milliseconds, CPython's up to seconds.
-const REPS = { "aio-native": 7, "aio-wasm": 7, node: 7, cpython: 5 };
+const REPS = { "aio-native": 7, "aio-wasm": 7, "aio-wasm-eh": 7, node: 7, cpython: 5 };
 // Memory runs repeat exactly (deterministic); CPython's, under tracemalloc, are slow.
-const MEM_REPS = { "aio-native": 3, "aio-wasm": 3, node: 3, cpython: 1 };
+const MEM_REPS = { "aio-native": 3, "aio-wasm": 3, "aio-wasm-eh": 3, node: 3, cpython: 1 };
 const env = { ...process.env, NODE_PATH: "/usr/share/nodejs", PYTHONDONTWRITEBYTECODE: "1" };
 const nativeDir = path.join(root, "build/bench");
-const wasmDir = path.join(root, "build/wasm-bench");
+const wasmDir = path.join(root, "build/wasm-bench");        // JS-based exceptions (-fexceptions)
+const wasmEhDir = path.join(root, "build/wasm-bench-eh");  // native wasm exceptions (AIO_WASM_EH=ON)
+// The aio implementations that have the observer pairs and the w6_new (counting operator new) run.
+const AIO_IMPLS = ["aio-native", "aio-wasm", "aio-wasm-eh"];
 
 function sh(cmd, argv, extra = {}) {
   return execFileSync(cmd, argv, { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...extra }).trim();
@@ -46,7 +51,7 @@ function shOr(cmd, argv, dflt = "unknown") {
 // ---- build ----
 function build() {
   const targets = ["--target", "aio_bench", "aio_bench_mem"];
-  for (const [preset, dir] of [["bench", nativeDir], ["wasm-bench", wasmDir]]) {
+  for (const [preset, dir] of [["bench", nativeDir], ["wasm-bench", wasmDir], ["wasm-bench-eh", wasmEhDir]]) {
     console.error(`[bench] building preset ${preset} in ${path.relative(root, dir)}`);
     for (const argv of [["--preset", preset, "-B", dir], ["--build", dir, "-j2", ...targets]]) {
       const r = spawnSync("cmake", argv, { cwd: root, env, encoding: "utf8" });
@@ -88,7 +93,10 @@ function machine() {
     node: `node ${process.version} (V8 ${process.versions.v8})`,
     cmake: shOr("cmake", ["--version"]).split("\n")[0],
     nativeFlags: `${cache(nativeDir, "CMAKE_BUILD_TYPE")}: ${cache(nativeDir, "CMAKE_CXX_FLAGS_RELEASE")}`.trim(),
-    wasmFlags: `${cache(wasmDir, "CMAKE_BUILD_TYPE")}: ${cache(wasmDir, "CMAKE_CXX_FLAGS_RELEASE")} -fexceptions`.trim(),
+    // aio.cmake adds -fwasm-exceptions when AIO_WASM_EH is ON, -fexceptions otherwise.
+    ...Object.fromEntries([["wasmFlags", wasmDir], ["wasmEhFlags", wasmEhDir]].map(([k, dir]) => [k,
+      `${cache(dir, "CMAKE_BUILD_TYPE")}: ${cache(dir, "CMAKE_CXX_FLAGS_RELEASE")} ` +
+      `${cache(dir, "AIO_WASM_EH") === "ON" ? "-fwasm-exceptions" : "-fexceptions"}`.trim()])),
   };
 }
 
@@ -96,6 +104,7 @@ function machine() {
 const IMPLS = {
   "aio-native": (w, reps, bin = "aio_bench") => [path.join(nativeDir, "bench", bin), [w, String(reps)]],
   "aio-wasm": (w, reps, bin = "aio_bench") => ["node", ["--no-experimental-fetch", "--stack-size=8000", path.join(wasmDir, "bench", `${bin}.js`), w, String(reps)]],
+  "aio-wasm-eh": (w, reps, bin = "aio_bench") => ["node", ["--no-experimental-fetch", "--stack-size=8000", path.join(wasmEhDir, "bench", `${bin}.js`), w, String(reps)]],
   cpython: (w, reps) => ["python3", [path.join(root, "bench/python/bench_asyncio.py"), w, String(reps)]],
   node: (w, reps) => ["node", ["--expose-gc", path.join(root, "bench/node/bench_node.mjs"), w, String(reps)]],
 };
@@ -107,8 +116,10 @@ function runImpl(impl, workload, reps, bin) {
   if (r.status !== 0) throw new Error(`${impl} ${workload} failed (${r.status ?? r.signal}):\n${r.stderr}`);
   const line = r.stdout.trim().split("\n").pop();
   const res = JSON.parse(line);
+  // A stale or misconfigured build dir (e.g. wasm-bench-eh without AIO_WASM_EH) would say otherwise.
+  if (res.impl !== impl) throw new Error(`${impl} ${workload}: the program reports itself as "${res.impl}" (${cmd} ${argv.join(" ")})`);
   res.wall_s = (Date.now() - t0) / 1000;
-  console.error(`[bench] ${impl.padEnd(10)} ${(workload + (bin === "aio_bench_mem" ? " (new)" : "")).padEnd(14)} ${summary(res)}  (${res.wall_s.toFixed(1)} s)`);
+  console.error(`[bench] ${impl.padEnd(11)} ${(workload + (bin === "aio_bench_mem" ? " (new)" : "")).padEnd(14)} ${summary(res)}  (${res.wall_s.toFixed(1)} s)`);
   return res;
 }
 
@@ -126,9 +137,9 @@ function summary(res) {
 
 // ---- the suite ----
 const WORKLOADS = [
-  { id: "w1", title: "1. create + await 100k tasks", extra: { "aio-native": ["w1_obs"], "aio-wasm": ["w1_obs"] } },
+  { id: "w1", title: "1. create + await 100k tasks", extra: { "aio-native": ["w1_obs"], "aio-wasm": ["w1_obs"], "aio-wasm-eh": ["w1_obs"] } },
   { id: "w2", title: "2. event ping-pong, 200k round trips" },
-  { id: "w3", title: "3. 100k tasks, each yields once (sleep(0))", extra: { "aio-native": ["w3_obs"], "aio-wasm": ["w3_obs"], node: ["w3_micro"] } },
+  { id: "w3", title: "3. 100k tasks, each yields once (sleep(0))", extra: { "aio-native": ["w3_obs"], "aio-wasm": ["w3_obs"], "aio-wasm-eh": ["w3_obs"], node: ["w3_micro"] } },
   { id: "w4", title: "4. queue, 1M items, 1 producer → 1 consumer (maxsize 64)" },
   { id: "w5", title: "5. 100k tasks sleep seeded random 1–10000 ms (virtual clock)" },
 ];
@@ -141,6 +152,11 @@ function main() {
   facts.othersBefore = otherProcesses();
   const results = {};  // results[workload][impl] = parsed JSON line
   const record = (w, impl, res) => ((results[w] ??= {})[impl] = res);
+  // The same work must give the same checksum everywhere.
+  const agree = (w) => {
+    const checks = Object.entries(results[w]).filter(([, r]) => !r.pending).map(([i, r]) => `${i}=${r.check}`);
+    if (new Set(checks.map((c) => c.split("=")[1])).size > 1) throw new Error(`${w}: checksums differ: ${checks.join(" ")}`);
+  };
 
   for (const wl of WORKLOADS) {
     if (only && !only.includes(wl.id)) continue;
@@ -150,15 +166,14 @@ function main() {
       // Observer pairs are cheap and alternate in-process: more of them steadies the comparison.
       for (const x of wl.extra?.[impl] ?? []) record(x, impl, runImpl(impl, x, x.endsWith("_obs") && !repsOverride ? 11 : reps));
     }
-    // The same work must give the same checksum everywhere.
-    const checks = Object.entries(results[wl.id]).filter(([, r]) => !r.pending).map(([i, r]) => `${i}=${r.check}`);
-    if (new Set(checks.map((c) => c.split("=")[1])).size > 1) throw new Error(`${wl.id}: checksums differ: ${checks.join(" ")}`);
+    agree(wl.id);
   }
   if (!only || only.includes("w6")) {
     const reps = (impl) => Number(repsOverride ?? MEM_REPS[impl]);
     for (const impl of Object.keys(IMPLS)) record("w6", impl, runImpl(impl, "w6", reps(impl)));
-    record("w6_new", "aio-native", runImpl("aio-native", "w6", reps("aio-native"), "aio_bench_mem"));
-    record("w6_new", "aio-wasm", runImpl("aio-wasm", "w6", reps("aio-wasm"), "aio_bench_mem"));
+    for (const impl of AIO_IMPLS) record("w6_new", impl, runImpl(impl, "w6", reps(impl), "aio_bench_mem"));
+    agree("w6");
+    agree("w6_new");
   }
 
   if (!only || only.includes("w1") || only.includes("w3")) results.observer_instructions = observerInstructions();
@@ -194,7 +209,7 @@ function observerInstructions() {
   for (const w of ["w1", "w3"]) {
     if (only && !only.includes(w)) continue;
     res[w] = { base: count(w), noop: count(`${w}_noop`), tasks: 2 * 100000 };
-    console.error(`[bench] callgrind  ${w}: ${res[w].base} instructions without an observer, ${res[w].noop} with a no-op one`);
+    console.error(`[bench] callgrind   ${w}: ${res[w].base} instructions without an observer, ${res[w].noop} with a no-op one`);
   }
   return res;
 }
@@ -218,7 +233,7 @@ function workloadInstructions() {
     if (only && !only.includes(wl.id)) continue;
     const one = count(wl.id, 1), three = count(wl.id, 3);
     res[wl.id] = { per_run: (three - one) / 2 };
-    console.error(`[bench] callgrind  ${wl.id}: ${res[wl.id].per_run} instructions per measured run`);
+    console.error(`[bench] callgrind   ${wl.id}: ${res[wl.id].per_run} instructions per measured run`);
   }
   return res;
 }
@@ -233,14 +248,14 @@ function otherProcesses() {
 }
 
 function printTable(results) {
-  const impls = ["aio-native", "aio-wasm", "cpython", "node"];
-  const rows = [["workload (median ms)", ...impls, "nat/CPy", "wasm/CPy", "nat/Node", "wasm/Node"]];
+  const impls = ["aio-native", "aio-wasm", "aio-wasm-eh", "cpython", "node"];
+  const rows = [["workload (median ms)", ...impls, "nat/CPy", "wasm/CPy", "wasmEH/CPy", "nat/Node", "wasm/Node", "wasmEH/Node"]];
   for (const [w, byImpl] of Object.entries(results)) {
     if (w.startsWith("w6") || w.endsWith("_instructions")) continue;
     const m = Object.fromEntries(impls.map((i) => [i, byImpl[i]?.times_ms ? median(byImpl[i].times_ms) : null]));
     const cell = (i) => (byImpl[i]?.pending ? "pending" : m[i] == null ? "" :
       byImpl[i].base_times_ms ? `${fmtMs(median(byImpl[i].base_times_ms))}→${fmtMs(m[i])}` : fmtMs(m[i]));
-    rows.push([w, ...impls.map(cell), ratio(m.cpython, m["aio-native"]), ratio(m.cpython, m["aio-wasm"]), ratio(m.node, m["aio-native"]), ratio(m.node, m["aio-wasm"])]);
+    rows.push([w, ...impls.map(cell), ...["cpython", "node"].flatMap((o) => AIO_IMPLS.map((i) => ratio(m[o], m[i])))]);
   }
   if (rows.length > 1) {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
@@ -251,6 +266,7 @@ function printTable(results) {
     const b = (r, k) => (r?.[k] ? median(r[k]).toFixed(0) : "-");
     console.log(`bytes/pending task: aio-native ${b(mem["aio-native"], "malloc_bytes_per_task")} (heap) / ${b(results.w6_new?.["aio-native"], "new_bytes_per_task")} (requested)` +
       `, aio-wasm ${b(mem["aio-wasm"], "malloc_bytes_per_task")} / ${b(results.w6_new?.["aio-wasm"], "new_bytes_per_task")}` +
+      `, aio-wasm-eh ${b(mem["aio-wasm-eh"], "malloc_bytes_per_task")} / ${b(results.w6_new?.["aio-wasm-eh"], "new_bytes_per_task")}` +
       `, cpython ${b(mem.cpython, "tracemalloc_bytes_per_task")}, node ${b(mem.node, "heap_used_bytes_per_task")}`);
   }
 }
