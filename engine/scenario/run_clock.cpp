@@ -16,7 +16,7 @@ run_clock::run_clock(double speed) : since_(wall()), speed_(clamp_speed(speed)) 
 
 double run_clock::wall() const noexcept { return detail::platform::monotonic_seconds(); }
 
-double run_clock::now() const { return paused_ ? base_ : base_ + (wall() - since_) * speed_; }
+double run_clock::now() const noexcept { return paused_ ? base_ : base_ + (wall() - since_) * speed_; }
 
 void run_clock::wait_until(double deadline) {
   // Paused: nothing is due until resumed, so wait until woken (a control message).

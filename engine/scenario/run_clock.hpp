@@ -13,7 +13,7 @@ namespace aio::scenario {
 class run_clock final : public aio::clock {
  public:
   explicit run_clock(double speed = 1.0);
-  double now() const override;
+  double now() const noexcept override;
   void wait_until(double deadline) override;
   void wake() override;
   bool is_virtual() const override { return false; }

@@ -13,7 +13,7 @@ void virtual_clock::wait_until(double deadline) {
 
 real_clock::real_clock(double speed) : origin_(detail::platform::monotonic_seconds()), speed_(speed > 0 ? speed : 1.0) {}
 
-double real_clock::now() const { return (detail::platform::monotonic_seconds() - origin_) * speed_; }
+double real_clock::now() const noexcept { return (detail::platform::monotonic_seconds() - origin_) * speed_; }
 
 void real_clock::wait_until(double deadline) {
   double wall = std::isfinite(deadline) ? (deadline - now()) / speed_ : deadline;

@@ -9,19 +9,6 @@ void event::set_name(std::string n) {
   waiters_.set_label(detail::kind_label("event", name_));
 }
 
-void event::set() {
-  if (!value_) {
-    value_ = true;
-    waiters_.wake(SIZE_MAX);
-  }
-  detail::report(*this, "set");
-}
-
-void event::clear() {
-  value_ = false;
-  detail::report(*this, "clear");
-}
-
 // CPython's Event.wait: the waiter returns once woken, without looking at the flag again.
 void event::wait_op::await_suspend(detail::coro_handle<> h) {
   auto& w = w_.emplace(e_->waiters_);

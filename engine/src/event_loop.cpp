@@ -91,10 +91,7 @@ event_loop::~event_loop() {
   if (auto it = std::find(t_alive.begin(), t_alive.end(), this); it != t_alive.end()) t_alive.erase(it);
 }
 
-event_loop& event_loop::running() {
-  if (!detail::t_current_loop) throw std::runtime_error("no running event loop");
-  return *detail::t_current_loop;
-}
+void event_loop::throw_no_running_loop() { throw std::runtime_error("no running event loop"); }
 
 // ---- scheduling ----
 

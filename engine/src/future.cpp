@@ -76,7 +76,7 @@ std::exception_ptr future_base::exception() {
   return exc_;
 }
 
-void future_base::check_result() {
+void future_base::check_result_slow_() {
   if (st_ == status::cancelled) throw cancelled_error(take_cancel_message());
   if (st_ == status::pending) throw invalid_state_error("Result is not set.");
   retrieved_ = true;

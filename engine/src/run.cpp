@@ -116,20 +116,20 @@ void run_sequence::abandon() {
 }
 
 void run_sequence::run_to_end() {
-  std::string deadlock;
+  deadlock_.clear();
   while (!closed()) {
     double next = step();
     if (closed()) break;
     if (next == event_loop::never && !loop_.has_external()) {  // stuck(), from step's answer
-      if (phase_ == phase::main && deadlock.empty())
-        deadlock = "the event loop has nothing left to run, but the awaited " + main_->describe() +
+      if (phase_ == phase::main && deadlock_.empty())
+        deadlock_ = "the event loop has nothing left to run, but the awaited " + main_->describe() +
                    " is not done: every task is waiting for something that can never happen";
       abandon();  // from main: cancel everything and let it clean up; later: give up
       continue;
     }
     if (next > loop_.time()) loop_.clock().wait_until(next);
   }
-  if (!deadlock.empty()) throw deadlock_error(deadlock);
+  if (!deadlock_.empty()) throw deadlock_error(deadlock_);
 }
 
 void cancel_all_tasks(event_loop& loop) {

@@ -67,13 +67,4 @@ void sleep_awaiter::await_suspend(coro_handle<> h) {
   t->suspend_on(h, *fut_);
 }
 
-void sleep_awaiter::await_resume() {
-  if (timer_) {
-    timer_->cancel();  // the `finally: h.cancel()` of asyncio.sleep
-    timer_ = {};
-  }
-  future_awaiter_base::deliver_pending();
-  if (fut_) fut_->check_result();
-}
-
 }  // namespace aio::detail

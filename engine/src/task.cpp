@@ -102,8 +102,21 @@ void task_base::end_cancelled_(std::string msg) {
 
 // Only step() calls this, under step_cb's reference: the task outlives it.
 void task_base::finish_from_coroutine() {
+  if (top_.done() && !top_promise_->exc && !must_cancel_ && !inject_) {
+    // The common ending, a value, kept free of locals with destructors: in WASM with JS-based
+    // exceptions every call made while such a local is alive goes through a JS trampoline.
+    store_result_();
+    finish_();
+    end_coroutine_();
+    return;
+  }
+  finish_slow_();
+}
+
+// Every other ending: an exception, or a cancellation that arrived as it returned or before it
+// started.
+void task_base::finish_slow_() {
   std::exception_ptr e = top_.done() ? top_promise_->exc : nullptr;
-  auto* o = loop_->observer();
   if (e) {
     try {
       std::rethrow_exception(e);
@@ -113,7 +126,7 @@ void task_base::finish_from_coroutine() {
       exc_ = e;
       finish_();
     }
-  } else if (must_cancel_ || inject_ || !top_.done()) {
+  } else {
     // Cancelled right before its coroutine returned (or before it started).
     must_cancel_ = false;
     std::string msg = cancel_message();
@@ -125,15 +138,17 @@ void task_base::finish_from_coroutine() {
       }
     }
     end_cancelled_(std::move(msg));
-  } else {
-    store_result_();
-    finish_();
   }
   clear_inject_();
+  end_coroutine_();
+}
+
+// Unregister, tell the observer how it ended, and free the finished coroutine's frame.
+void task_base::end_coroutine_() {
   auto h = std::exchange(top_, {});
   resume_point_ = {};
   loop_->unregister_task(*this);
-  if (o) {
+  if (auto* o = loop_->observer()) {
     if (cancelled())
       o->on_task_cancelled(*this, cancel_message());
     else if (exc_)

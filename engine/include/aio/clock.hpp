@@ -12,7 +12,9 @@ namespace aio {
 class clock {
  public:
   virtual ~clock() = default;
-  virtual double now() const = 0;
+  /// Never throws (so the hot paths that read it need no exception landing pad; that matters in
+  /// WASM with JS-based exceptions, where a call that may throw goes through a JS trampoline).
+  virtual double now() const noexcept = 0;
   /// Let time pass until `deadline` (or +infinity: until woken). May return early when woken.
   virtual void wait_until(double deadline) = 0;
   /// Interrupt a wait_until in progress (from an external event source).
@@ -22,7 +24,7 @@ class clock {
 
 class virtual_clock final : public clock {
  public:
-  double now() const override { return now_; }
+  double now() const noexcept override { return now_; }
   void wait_until(double deadline) override;
   bool is_virtual() const override { return true; }
   /// Move time forward by hand (tests); never backwards.
@@ -36,7 +38,7 @@ class real_clock final : public clock {
  public:
   /// speed > 1 runs faster than wall time: at 4x a 2 s sleep takes 0.5 s.
   explicit real_clock(double speed = 1.0);
-  double now() const override;
+  double now() const noexcept override;
   void wait_until(double deadline) override;
   void wake() override;
   bool is_virtual() const override { return false; }

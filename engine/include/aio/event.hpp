@@ -3,6 +3,7 @@
 // wait() on a set event returns without suspending.
 // Cancellation: a cancelled waiter just leaves the queue; the flag is untouched.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -29,9 +30,19 @@ class event {
   bool observed() const noexcept { return observed_; }
 
   bool is_set() const noexcept { return value_; }
-  /// Set the flag and wake every current waiter.
-  void set();
-  void clear();
+  /// Set the flag and wake every current waiter. (set and clear are inline: with no observer
+  /// and nobody to wake they make no call at all.)
+  void set() {
+    if (!value_) {
+      value_ = true;
+      if (!waiters_.empty()) waiters_.wake(SIZE_MAX);
+    }
+    detail::report(*this, "set");
+  }
+  void clear() {
+    value_ = false;
+    detail::report(*this, "clear");
+  }
   class wait_op;
   /// co_await ev.wait(): return at once if set, else wait until set() is called. Returns true.
   /// An awaitable with no coroutine frame of its own; as_coro() makes it a coro<bool> (what

@@ -59,7 +59,11 @@ class event_loop {
   /// The loop whose callbacks are running on this thread (asyncio.get_running_loop()).
   static event_loop* current() noexcept { return detail::t_current_loop; }
   /// current() or, failing that, throws std::runtime_error("no running event loop").
-  static event_loop& running();
+  static event_loop& running() {
+    if (event_loop* l = detail::t_current_loop) return *l;
+    throw_no_running_loop();
+  }
+  [[noreturn]] static void throw_no_running_loop();
   /// Whether `l` is a loop not yet destroyed on this thread (reports from futures that outlive
   /// their loop are dropped).
   static bool alive(const event_loop* l) noexcept;

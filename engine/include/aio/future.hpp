@@ -62,8 +62,15 @@ class future_base : public detail::refcounted {
   /// Throws cancelled_error if cancelled, invalid_state_error if still pending.
   std::exception_ptr exception();
   void set_exception(std::exception_ptr e);
-  /// Throws like result() would, without returning the value.
-  void check_result();
+  /// Throws like result() would, without returning the value. (Inline for the common case, a
+  /// value: no call at all, so no exception trampoline in WASM.)
+  void check_result() {
+    if (st_ == status::finished && !exc_) {
+      retrieved_ = true;
+      return;
+    }
+    check_result_slow_();
+  }
   /// The stored exception (null unless it failed) without marking it retrieved: for reprs and
   /// inspectors, which must not silence a later "exception was never retrieved" report.
   const std::exception_ptr& stored_exception() const noexcept { return exc_; }
@@ -103,6 +110,7 @@ class future_base : public detail::refcounted {
     if (st_ == status::finished && exc_ && !retrieved_) report_unretrieved_slow_(kind, t);
   }
   void report_unretrieved_slow_(const char* kind, task_base* t) noexcept;
+  void check_result_slow_();
 
   // (st_ and retrieved_ come first: they fill the tail padding of refcounted's counter.)
   status st_ = status::pending;

@@ -77,14 +77,14 @@ class queue_base {
   /// get()'s `while self.empty()` loop: wait for an item (raises queue_shut_down when shut down).
   coro<void> wait_for_item_();
   /// After storing an item: count it, wake a getter.
-  void after_put_() {
+  [[gnu::always_inline]] void after_put_() {
     ++unfinished_;
     if (finished_.is_set()) finished_.clear();
     if (!getters_.empty()) getters_.pop_wake_one();
     detail::report(*this, "put");
   }
   /// After taking an item: wake a putter.
-  void after_get_() {
+  [[gnu::always_inline]] void after_get_() {
     if (!putters_.empty()) putters_.pop_wake_one();
     detail::report(*this, "get");
   }
@@ -119,23 +119,27 @@ class basic_queue : public queue_base {
   /// frame unless it has to wait; as_coro() makes it a coro<void> (create_task, wait_for, ...).
   put_op put(T item) { return put_op(*this, std::move(item)); }
   /// Store `item` now; throws queue_full or queue_shut_down.
-  void put_nowait(T item) {
+  void put_nowait(T item) { put_now_(std::move(item)); }
+  /// co_await q.get(): wait while empty, then take the next item (frameless unless it waits).
+  get_op get() noexcept { return get_op(*this); }
+  /// Take the next item now; throws queue_empty or queue_shut_down.
+  T get_nowait() { return get_now_(); }
+
+ private:
+  std::size_t size_() const noexcept override { return store_.size(); }
+  // put_nowait/get_nowait's bodies, always inlined into the awaitables: a call left in a
+  // coroutine body costs a JS exception trampoline in WASM even when nothing throws.
+  [[gnu::always_inline]] void put_now_(T&& item) {
     if (is_shut_down() || full_()) throw_put_error_();
     store_.push(std::move(item));
     after_put_();
   }
-  /// co_await q.get(): wait while empty, then take the next item (frameless unless it waits).
-  get_op get() noexcept { return get_op(*this); }
-  /// Take the next item now; throws queue_empty or queue_shut_down.
-  T get_nowait() {
+  [[gnu::always_inline]] T get_now_() {
     if (store_.size() == 0) throw_get_error_();
     T v = store_.pop();
     after_get_();
     return v;
   }
-
- private:
-  std::size_t size_() const noexcept override { return store_.size(); }
   /// full() without the virtual call (the hot paths know the store).
   bool full_() const noexcept {
     long m = maxsize();
@@ -156,9 +160,9 @@ class [[nodiscard]] basic_queue<T, Store>::put_op {
     wait_ = q_->wait_for_slot_();
     return std::move(wait_).operator co_await().await_suspend(parent);
   }
-  void await_resume() {
+  [[gnu::always_inline]] void await_resume() {
     if (wait_.valid()) std::move(wait_).operator co_await().await_resume();
-    q_->put_nowait(std::move(item_));
+    q_->put_now_(std::move(item_));
   }
   coro<void> as_coro() && { return run_(q_, std::move(item_)); }
 
@@ -179,9 +183,9 @@ class [[nodiscard]] basic_queue<T, Store>::get_op {
     wait_ = q_->wait_for_item_();
     return std::move(wait_).operator co_await().await_suspend(parent);
   }
-  T await_resume() {
+  [[gnu::always_inline]] T await_resume() {
     if (wait_.valid()) std::move(wait_).operator co_await().await_resume();
-    return q_->get_nowait();
+    return q_->get_now_();
   }
   coro<T> as_coro() && { return run_(q_); }
 

@@ -19,6 +19,7 @@
 // engine cancels in creation order (the differential check pins CPython down the same way).
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "aio/clock.hpp"
@@ -71,6 +72,10 @@ class run_sequence {
   std::shared_ptr<stop_flag> stop_;
   phase phase_ = phase::main;
   std::size_t passes_ = 0;
+  // run_to_end's deadlock report: a member, not a local, so the loop there keeps no local with
+  // a destructor alive (in WASM with JS exceptions that would route every step() through a
+  // JS trampoline).
+  std::string deadlock_;
 };
 
 /// Cancel every pending task on `loop` and run until they are all done (asyncio.run's epilogue,

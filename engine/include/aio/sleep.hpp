@@ -19,7 +19,16 @@ class sleep_awaiter {
   ~sleep_awaiter();
   bool await_ready() const noexcept { return false; }
   void await_suspend(coro_handle<> h);
-  void await_resume();
+  /// Inline, and with no call that can throw on the way to a normal return (no exception
+  /// trampoline in WASM): the timer's cancel is the `finally: h.cancel()` of asyncio.sleep.
+  void await_resume() {
+    if (timer_) {
+      timer_->cancel();
+      timer_ = {};
+    }
+    future_awaiter_base::deliver_pending();
+    if (fut_) fut_->check_result();
+  }
 
  private:
   double delay_;

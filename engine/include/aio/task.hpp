@@ -75,6 +75,8 @@ class task_base : public future_base {
   static void release_cb(void* self);
   void step();
   void finish_from_coroutine();
+  void finish_slow_();
+  void end_coroutine_();
   void destroy_frame_();
   /// inject_ changes only through these, which keep the loop's pending_injections() exact.
   void set_inject_(std::exception_ptr e) noexcept {
