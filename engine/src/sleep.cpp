@@ -6,37 +6,6 @@
 namespace aio::detail {
 
 namespace {
-std::string sleep_label(double d);
-
-/// The future a sleeping task waits on. Its label ("sleep 1500ms") is built only when an
-/// observer asks (describe()), never on the hot path.
-class sleep_future final : public future_base {
- public:
-  sleep_future(event_loop& loop, double delay) : future_base(loop), delay_(delay) {}
-  void* value_slot() noexcept override { return &value_; }
-  std::string describe() const override { return sleep_label(delay_); }
-  /// futures._set_result_unless_cancelled
-  void fire() {
-    if (done()) return;
-    value_.emplace();
-    finish_();
-  }
-
- private:
-  double delay_;
-  std::optional<unit> value_;
-};
-
-/// The call_later callback of sleep().
-class sleep_timer final : public timer_handle {
- public:
-  explicit sleep_timer(ref_ptr<sleep_future> f) : f_(std::move(f)) {}
-
- private:
-  void invoke() override { f_->fire(); }
-  ref_ptr<sleep_future> f_;
-};
-
 std::string sleep_label(double d) {
   char buf[48];
   double ms = d * 1000.0;
@@ -48,10 +17,6 @@ std::string sleep_label(double d) {
 }
 }  // namespace
 
-sleep_awaiter::~sleep_awaiter() {
-  if (timer_) timer_->cancel();
-}
-
 void sleep_awaiter::await_suspend(coro_handle<> h) {
   task_base* t = current_task();
   if (!t) throw std::runtime_error("sleep() must be awaited inside a task");
@@ -60,11 +25,11 @@ void sleep_awaiter::await_suspend(coro_handle<> h) {
     return;
   }
   event_loop& loop = t->loop();
-  ref_ptr<sleep_future> f(new sleep_future(loop, delay_));
-  fut_ = f;
-  timer_ = timer_ref(new sleep_timer(std::move(f)));
-  loop.schedule(timer_, loop.time() + delay_);
-  t->suspend_on(h, *fut_);
+  timer_ = ref_ptr<sleep_timer>(new sleep_timer(loop, delay_));
+  loop.schedule(timer_ref(timer_.get()), loop.time() + delay_);
+  t->suspend_on(h, timer_->future());
 }
+
+std::string sleep_future::describe() const { return sleep_label(delay_); }
 
 }  // namespace aio::detail

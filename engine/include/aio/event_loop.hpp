@@ -69,7 +69,7 @@ class event_loop {
   static bool alive(const event_loop* l) noexcept;
 
   aio::clock& clock() noexcept { return *clock_; }
-  double time() const noexcept { return clock_->now(); }
+  double time() const noexcept { return vclock_ ? vclock_->now() : clock_->now(); }
 
   handle_ref call_soon(std::function<void()> f);
   timer_ref call_later(double delay, std::function<void()> f);
@@ -184,8 +184,9 @@ class event_loop {
   void purge_cancelled_timers();
 
   std::unique_ptr<aio::clock> clock_;
+  const virtual_clock* vclock_ = nullptr;  // clock_ when it is the (final) virtual clock: time() without a virtual call
   detail::ring<ready_item> ready_;
-  std::vector<timer_entry> timers_;  // 4-ary min-heap on (when, seq); each entry holds a reference
+  std::vector<timer_entry> timers_;  // min-heap on (when, seq), heapq's algorithms; each holds a reference
   std::size_t cancelled_timers_ = 0;  // entries whose timer was cancelled, not yet removed
   std::uint64_t timer_seq_ = 0;
   std::uint64_t task_ids_ = 0;
