@@ -98,6 +98,16 @@ void future_base::finish_() {
 // The entries take over the callbacks' `arg` ownership.
 void future_base::schedule_callbacks_() {
   if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
+  if (!more_cbs_ && cb0_.fn != &run_function_callback) {
+    // The common case, one engine callback (the awaiting task's wake-up): no pinning, no list.
+    loop_->post(cb0_.fn, cb0_.arg, cb0_.drop);
+    cb0_.fn = nullptr;
+    return;
+  }
+  schedule_callbacks_slow_();
+}
+
+void future_base::schedule_callbacks_slow_() {
   auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
   pin_function_callback(cb, this);
   loop_->post(cb.fn, cb.arg, cb.drop);

@@ -20,9 +20,14 @@ void task_base::schedule_first_step() {
   if (auto* o = loop_->observer()) o->on_task_created(*this, loop_->current_task());
 }
 
+// The queued step's reference is released by hand after step(), not by a ref_ptr: a local with a
+// destructor would put step() under an exception landing pad, which in WASM with JS-based
+// exceptions costs a JS trampoline on every step. step() only throws when the run is already
+// lost (out of memory, an observer that throws); that reference is then leaked, not freed twice.
 void task_base::step_cb(void* self) {
-  auto t = detail::ref_ptr<task_base>::adopt(static_cast<task_base*>(self));
+  auto* t = static_cast<task_base*>(self);
   t->step();
+  t->release();
 }
 
 // asyncio's __wakeup: the awaited future is done; step. The awaiter reads its outcome on resume.

@@ -15,11 +15,10 @@ wait_queue::~wait_queue() {
 
 const std::string& wait_queue::label() const noexcept { return label_ ? label_->text : k_no_label; }
 
-wait_queue::ticket::ticket(wait_queue& q) : q_(&q) {
-  event_loop& loop = event_loop::running();
-  f_ = ref_ptr<future_base>(new future_state<void>(loop));
-  f_->set_label(q.label_);  // shared, not copied
-  task_ = loop.current_task();
+wait_queue::ticket::ticket(wait_queue& q) : q_(&q), f_(event_loop::running()) {
+  f_.add_ref();  // its own, never dropped (see the header)
+  f_.set_label(q.label_);  // shared, not copied
+  task_ = f_.loop().current_task();
   prev_ = q.tail_;
   if (q.tail_)
     q.tail_->next_ = this;
@@ -53,23 +52,23 @@ bool wait_queue::ticket::leave() noexcept {
 
 bool wait_queue::all_cancelled() const noexcept {
   for (ticket* t = head_; t; t = t->next_)
-    if (!t->f_->cancelled()) return false;
+    if (!t->f_.cancelled()) return false;
   return true;
 }
 
 void wait_queue::complete(future_base& f) { static_cast<future_state<void>&>(f).set(); }
 
 bool wait_queue::wake_first() {
-  if (!head_ || head_->f_->done()) return false;
-  complete(*head_->f_);
+  if (!head_ || head_->f_.done()) return false;
+  complete(head_->f_);
   return true;
 }
 
 std::size_t wait_queue::wake(std::size_t n) {
   std::size_t woken = 0;
   for (ticket* t = head_; t && woken < n; t = t->next_) {
-    if (!t->f_->done()) {
-      complete(*t->f_);
+    if (!t->f_.done()) {
+      complete(t->f_);
       ++woken;
     }
   }
@@ -80,7 +79,7 @@ std::size_t wait_queue::wake(std::size_t n) {
 // its future are still alive while we look at them.
 bool wait_queue::pop_wake_one() {
   while (head_) {
-    ref_ptr<future_base> f = head_->f_;
+    future_base* f = &head_->f_;  // the ticket stays alive: its frame is waiting
     pop_front_();
     if (!f->done()) {
       complete(*f);
@@ -92,7 +91,7 @@ bool wait_queue::pop_wake_one() {
 
 void wait_queue::pop_wake_all() {
   while (head_) {
-    ref_ptr<future_base> f = head_->f_;
+    future_base* f = &head_->f_;  // the ticket stays alive: its frame is waiting
     pop_front_();
     if (!f->done()) complete(*f);
   }
@@ -101,7 +100,7 @@ void wait_queue::pop_wake_all() {
 std::vector<std::string> wait_queue::task_names() const {
   std::vector<std::string> names;
   for (ticket* t = head_; t; t = t->next_)
-    if (!t->f_->cancelled()) names.push_back(task_label(t->task_));
+    if (!t->f_.cancelled()) names.push_back(task_label(t->task_));
   return names;
 }
 

@@ -74,7 +74,14 @@ class [[nodiscard]] event::wait_op {
   }
   void await_suspend(detail::coro_handle<> h);
   bool await_resume() {
-    if (w_) resume_parked_();
+    if (!w_) return true;
+    // Woken by set(), nothing to deliver: leave the queue without a call that can throw.
+    if (w_->future().state() == future_base::status::finished && !detail::future_awaiter_base::has_pending()) {
+      w_->leave();
+      detail::report(*e_, "waited");
+      return true;
+    }
+    resume_parked_();
     return true;
   }
   /// The same wait as a coroutine (lazy: nothing happens until it runs).

@@ -104,6 +104,7 @@ class future_base : public detail::refcounted {
   void finish_();
   void cancel_state_(std::string msg);
   void schedule_callbacks_();
+  void schedule_callbacks_slow_();
   /// At destruction: "<kind> exception was never retrieved" if it failed and neither result()
   /// nor exception() was called (asyncio's Future.__del__). Marks it retrieved.
   void report_unretrieved_(const char* kind, task_base* t) noexcept {
@@ -150,8 +151,13 @@ struct future_awaiter_base {
   /// Throws the cancellation the task was asked to deliver at this await, if any. Inline test;
   /// the lookup runs only while some task of the loop holds one.
   static void deliver_pending() {
+    if (has_pending()) deliver_pending_slow();
+  }
+  /// Whether some task of the running loop holds a cancellation to deliver (deliver_pending()
+  /// would look for one).
+  static bool has_pending() noexcept {
     event_loop* l = event_loop::current();
-    if (l && l->pending_injections()) deliver_pending_slow();
+    return l && l->pending_injections();
   }
   static void deliver_pending_slow();
 };

@@ -71,17 +71,21 @@ class wait_queue {
     ticket(const ticket&) = delete;
     ticket& operator=(const ticket&) = delete;
     ~ticket() { leave(); }
-    future_base& future() const noexcept { return *f_; }
+    future_base& future() noexcept { return f_; }
+    const future_base& future() const noexcept { return f_; }
     /// Remove the entry if it is still queued; true if it was (CPython's waiters.remove(fut)).
     bool leave() noexcept;
     /// Cancel the future if still pending (Queue's `getter.cancel()  # just in case`).
-    void cancel() { f_->cancel(); }
-    aio::future<void>::awaiter operator co_await() const noexcept { return {{f_.get()}, f_}; }
+    void cancel() { f_.cancel(); }
+    aio::future<void>::awaiter operator co_await() noexcept { return {{&f_}, ref_ptr<future_base>(&f_)}; }
 
    private:
     friend class wait_queue;
     wait_queue* q_;  // non-null exactly while this ticket is linked into q_'s list
-    ref_ptr<future_base> f_;
+    // The parked future is a member (no allocation per wait). It holds a reference to itself for
+    // its whole life, so references taken on it (an awaiter's, a task's waiting_on() user's)
+    // can never `delete` a member; it dies with the ticket, which the waiting frame owns.
+    future_state<void> f_;
     task_base* task_;  // the parked task (alive: its frame holds this ticket)
     ticket* prev_ = nullptr;
     ticket* next_ = nullptr;
