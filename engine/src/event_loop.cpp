@@ -1,6 +1,7 @@
 #include "aio/event_loop.hpp"
 
 #include <algorithm>
+#include <new>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -350,6 +351,10 @@ double event_loop::run_once() {
 
   running_ = false;
   detail::t_current_loop = saved;
+  if (lost_post_) [[unlikely]] {  // a callback could not be queued (see post())
+    lost_post_ = false;
+    throw std::bad_alloc();
+  }
   return next_deadline();
 }
 

@@ -89,14 +89,14 @@ void future_base::set_exception(std::exception_ptr e) {
   finish_();
 }
 
-void future_base::finish_() {
+void future_base::finish_() noexcept {
   st_ = status::finished;
   schedule_callbacks_();
 }
 
 // asyncio's __schedule_callbacks: each callback is queued with call_soon, in registration order.
 // The entries take over the callbacks' `arg` ownership.
-void future_base::schedule_callbacks_() {
+void future_base::schedule_callbacks_() noexcept {
   if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
   if (!more_cbs_ && cb0_.fn != &run_function_callback) {
     // The common case, one engine callback (the awaiting task's wake-up): no pinning, no list.
@@ -107,7 +107,7 @@ void future_base::schedule_callbacks_() {
   schedule_callbacks_slow_();
 }
 
-void future_base::schedule_callbacks_slow_() {
+void future_base::schedule_callbacks_slow_() noexcept {
   auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
   pin_function_callback(cb, this);
   loop_->post(cb.fn, cb.arg, cb.drop);

@@ -13,12 +13,13 @@ task_base::~task_base() {
   if (top_) destroy_frame_();
 }
 
-void task_base::schedule_first_step() {
+void task_base::schedule_first_step() noexcept {
   loop_->register_task(*this);
   add_ref();  // the queued step's reference
   loop_->post(&task_base::step_cb, this, &task_base::release_cb);
-  if (auto* o = loop_->observer()) o->on_task_created(*this, loop_->current_task());
 }
+
+void task_base::report_created_(observer& o) { o.on_task_created(*this, loop_->current_task()); }
 
 // The queued step's reference is released by hand after step(), not by a ref_ptr: a local with a
 // destructor would put step() under an exception landing pad, which in WASM with JS-based

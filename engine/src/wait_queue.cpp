@@ -56,15 +56,15 @@ bool wait_queue::all_cancelled() const noexcept {
   return true;
 }
 
-void wait_queue::complete(future_base& f) { static_cast<future_state<void>&>(f).set(); }
+void wait_queue::complete(future_base& f) noexcept { static_cast<future_state<void>&>(f).set_pending_void(); }
 
-bool wait_queue::wake_first() {
+bool wait_queue::wake_first() noexcept {
   if (!head_ || head_->f_.done()) return false;
   complete(head_->f_);
   return true;
 }
 
-std::size_t wait_queue::wake(std::size_t n) {
+std::size_t wait_queue::wake(std::size_t n) noexcept {
   std::size_t woken = 0;
   for (ticket* t = head_; t && woken < n; t = t->next_) {
     if (!t->f_.done()) {
@@ -77,7 +77,7 @@ std::size_t wait_queue::wake(std::size_t n) {
 
 // Completing a future only queues its callbacks (nothing runs inline), so the popped ticket and
 // its future are still alive while we look at them.
-bool wait_queue::pop_wake_one() {
+bool wait_queue::pop_wake_one() noexcept {
   while (head_) {
     future_base* f = &head_->f_;  // the ticket stays alive: its frame is waiting
     pop_front_();
@@ -89,7 +89,7 @@ bool wait_queue::pop_wake_one() {
   return false;
 }
 
-void wait_queue::pop_wake_all() {
+void wait_queue::pop_wake_all() noexcept {
   while (head_) {
     future_base* f = &head_->f_;  // the ticket stays alive: its frame is waiting
     pop_front_();

@@ -1,10 +1,12 @@
 // Tests for aio/task.hpp and aio/coro.hpp: scheduling order, cancellation, stack safety.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "aio/aio.hpp"
+#include "aio/observer.hpp"
 
 using namespace aio;
 
@@ -287,4 +289,35 @@ TEST_CASE("a task that ended cancelled hands out its CancelledError's message on
   std::vector<std::string> seen;
   run(loop, cancelled_messages(&seen));
   CHECK(seen == std::vector<std::string>{"stop", "", "", "stop2", "m3", ""});
+}
+
+TEST_CASE("an observer that throws from on_task_created: create_task raises, and the task, already queued, still runs") {
+  // The observer is told after the task is fully made and queued, so its exception cannot
+  // leave a half-constructed task in the ready queue (ASan checks the memory side).
+  struct throwing : observer {
+    int created = 0;
+    void on_task_created(task_base&, task_base*) override {
+      if (++created == 1) throw std::runtime_error("observer failed");
+    }
+  };
+  event_loop loop;
+  throwing obs;
+  loop.set_observer(&obs);
+  int ran = 0;
+  auto body = [](int& ran) -> coro<void> {
+    ++ran;
+    co_return;
+  };
+  bool raised = false;
+  try {
+    (void)create_task(loop, body(ran));
+  } catch (const std::runtime_error& e) {
+    raised = std::string(e.what()) == "observer failed";
+  }
+  CHECK(raised);
+  CHECK(loop.all_tasks().size() == 1);
+  loop.run_once();
+  CHECK(ran == 1);
+  CHECK(loop.all_tasks().empty());
+  loop.set_observer(nullptr);
 }

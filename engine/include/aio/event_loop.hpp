@@ -145,7 +145,13 @@ class event_loop {
   // ---- engine internals (used by futures, tasks and primitives) ----
   /// call_soon without a handle: fn(arg) runs in a later pass, in FIFO order. `arg` is owned by
   /// the queue entry: if the loop is destroyed first, drop(arg) (when non-null) releases it.
-  void post(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr) { ready_.push_back({fn, arg, drop}); }
+  /// Never throws (so waking a task needs no exception landing pad): if the ready queue cannot
+  /// grow, the callback is lost (its `arg` leaked) and this pass of run_once() ends by throwing
+  /// std::bad_alloc, which ends the run.
+  void post(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr) noexcept {
+    if (!ready_.try_push_back({fn, arg, drop})) [[unlikely]]
+      lost_post_ = true;
+  }
   void cancel_timer(timer_handle& t) noexcept;
   void set_current_task(task_base* t) noexcept { current_task_ = t; }
   void register_task(task_base& t) noexcept;
@@ -202,6 +208,7 @@ class event_loop {
   bool running_ = false;
   bool stopping_ = false;
   bool debug_ = false;
+  bool lost_post_ = false;  // post() could not queue a callback: run_once() throws bad_alloc
   event_loop* prev_current_ = nullptr;
 };
 

@@ -101,10 +101,10 @@ class future_base : public detail::refcounted {
  protected:
   ~future_base() override;
   /// Call after storing the value: marks finished and schedules the callbacks.
-  void finish_();
+  void finish_() noexcept;
   void cancel_state_(std::string msg);
-  void schedule_callbacks_();
-  void schedule_callbacks_slow_();
+  void schedule_callbacks_() noexcept;
+  void schedule_callbacks_slow_() noexcept;
   /// At destruction: "<kind> exception was never retrieved" if it failed and neither result()
   /// nor exception() was called (asyncio's Future.__del__). Marks it retrieved.
   void report_unretrieved_(const char* kind, task_base* t) noexcept {
@@ -137,6 +137,13 @@ class future_state final : public future_base {
   void set(A&&... a) {
     if (done()) throw invalid_state_error("future is already done");
     value.emplace(std::forward<A>(a)...);
+    finish_();
+  }
+  /// set() for a void future known to be pending (wait queues): cannot throw.
+  void set_pending_void() noexcept
+    requires std::is_void_v<T>
+  {
+    value.emplace();
     finish_();
   }
   std::optional<storage_t<T>> value;

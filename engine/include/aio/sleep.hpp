@@ -58,7 +58,7 @@ class sleep_awaiter {
   void await_suspend(coro_handle<> h);
   /// Inline, and with no call that can throw on the way to a normal return (no exception
   /// trampoline in WASM): the timer's cancel is the `finally: h.cancel()` of asyncio.sleep.
-  void await_resume() {
+  [[gnu::always_inline]] void await_resume() {
     if (!timer_) {  // sleep(0)
       future_awaiter_base::deliver_pending();
       return;

@@ -64,7 +64,19 @@ class task_base : public future_base {
  protected:
   task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p) noexcept;
   ~task_base() override;
-  void schedule_first_step();
+  /// Register the task and queue its first step. Cannot throw, so a constructor that calls it
+  /// needs no exception landing pad (a JS trampoline in WASM).
+  void schedule_first_step() noexcept;
+
+ public:
+  /// Tell the observer, if any, that the task exists: create_task does it once the task is
+  /// fully constructed (an observer that throws then cannot leave a half-made task queued).
+  void report_created() {
+    if (auto* o = loop_->observer()) report_created_(*o);
+  }
+
+ protected:
+  void report_created_(observer& o);
   /// Move the finished top coroutine's value into this future (it may throw the coroutine's exception).
   virtual void store_result_() = 0;
   detail::coro_promise_base& top_promise() const noexcept { return *top_promise_; }
@@ -161,7 +173,10 @@ class task {
 template <class T>
 task<T> create_task(event_loop& loop, coro<T> c, std::string name) {
   auto h = c.release();
-  return task<T>(detail::ref_ptr<detail::task_state<T>>(new detail::task_state<T>(loop, h, std::move(name))));
+  auto* s = new detail::task_state<T>(loop, h, std::move(name));
+  task<T> t(detail::ref_ptr<detail::task_state<T>>{s});
+  s->report_created();
+  return t;
 }
 template <class T>
 task<T> create_task(coro<T> c, std::string name) {
@@ -171,7 +186,10 @@ task<T> create_task(coro<T> c, std::string name) {
 template <class T>
 task<T> create_task(event_loop& loop, coro<T> c) {
   auto h = c.release();
-  return task<T>(detail::ref_ptr<detail::task_state<T>>(new detail::task_state<T>(loop, h)));
+  auto* s = new detail::task_state<T>(loop, h);
+  task<T> t(detail::ref_ptr<detail::task_state<T>>{s});
+  s->report_created();
+  return t;
 }
 template <class T>
 task<T> create_task(coro<T> c) {

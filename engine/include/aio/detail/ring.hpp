@@ -4,6 +4,8 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 namespace aio::detail {
@@ -17,6 +19,22 @@ class ring {
     if (size_ == cap_) grow();
     buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
     ++size_;
+  }
+  /// push_back that reports a failed allocation (false) instead of throwing.
+  bool try_push_back(T v) noexcept {
+    static_assert(std::is_nothrow_default_constructible_v<T> && std::is_nothrow_move_assignable_v<T>);
+    if (size_ == cap_) {
+      std::size_t ncap = cap_ ? cap_ * 2 : 64;
+      T* nb = new (std::nothrow) T[ncap];
+      if (!nb) return false;
+      for (std::size_t i = 0; i < size_; ++i) nb[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
+      buf_.reset(nb);
+      cap_ = ncap;
+      head_ = 0;
+    }
+    buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
+    ++size_;
+    return true;
   }
   T pop_front() noexcept {
     T v = std::move(buf_[head_]);

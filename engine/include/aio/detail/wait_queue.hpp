@@ -47,14 +47,14 @@ class wait_queue {
 
   /// Lock._wake_up_first: complete the first entry's future if it is still pending. The entry
   /// stays queued until its task runs. Returns true if a future was completed.
-  bool wake_first();
+  bool wake_first() noexcept;
   /// Semaphore._wake_up_next, Condition.notify(n), Event.set: complete the first `n` pending
   /// futures, in FIFO order, leaving the entries queued. Returns how many were completed.
-  std::size_t wake(std::size_t n);
+  std::size_t wake(std::size_t n) noexcept;
   /// Queue._wakeup_next: pop entries until one is pending and complete it. Returns true if one was.
-  bool pop_wake_one();
+  bool pop_wake_one() noexcept;
   /// Queue.shutdown: pop every entry, completing those still pending.
-  void pop_wake_all();
+  void pop_wake_all() noexcept;
 
   /// Names of the tasks parked here, FIFO; entries already woken stay listed until their task
   /// runs, cancelled ones are left out (their tasks are about to leave).
@@ -92,7 +92,7 @@ class wait_queue {
   };
 
  private:
-  static void complete(future_base& f);
+  static void complete(future_base& f) noexcept;
   void unlink_(ticket& t) noexcept;
   void pop_front_() noexcept { unlink_(*head_); }
 
