@@ -88,8 +88,8 @@ export function renderMarkdown({ facts, results, workloads, median, reps, totalS
     "Asyncify to park the loop (`-sASYNCIFY -sASYNCIFY_IGNORE_INDIRECT`), and binaryen's Asyncify pass in this " +
     "toolchain (emscripten 3.1.6, binaryen 108) crashes on `-fwasm-exceptions`, so it keeps JS exceptions. " +
     "**This build is not a supported one**: with this toolchain's clang 14, a `try { co_await ... } catch` that a loop " +
-    "enters more than once does not catch under `-fwasm-exceptions` (the exception escapes the coroutine), and 3 of " +
-    "the 222 engine tests (all `wait_for` cases with that shape) fail when built this way, against 0 with JS " +
+    "enters more than once does not catch under `-fwasm-exceptions` (the exception escapes the coroutine), and 3 " +
+    "engine tests (all `wait_for` cases with that shape) fail when built this way, against 0 with JS " +
     "exceptions. The benchmark workloads do not contain that shape and their checksums agree, so the column shows " +
     "what the exception model costs; the supported wasm build is the one with JS exceptions.");
   p("  - Neither includes the cost of Asyncify itself, which the playground's module adds.");
