@@ -194,17 +194,21 @@ function main() {
 // Machine load cannot change an instruction count: run the native binary under callgrind
 // without and with the no-op observer (one warm-up + one measured run each, same work) and
 // compare the totals. Skipped when valgrind is missing.
+// Instructions the native benchmark binary executes for `w` with `reps` measured runs (callgrind
+// counts the whole process).
+function callgrindCount(w, reps) {
+  const out = path.join(os.tmpdir(), `aio-bench-callgrind-${process.pid}.out`);
+  const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, path.join(nativeDir, "bench", "aio_bench"), w, String(reps)],
+    { cwd: root, encoding: "utf8", maxBuffer: 16 << 20, timeout: 600_000 });
+  fs.rmSync(out, { force: true });
+  const m = /Collected : (\d+)/.exec(r.stderr ?? "");
+  if (r.status !== 0 || !m) throw new Error(`callgrind ${w} failed:\n${r.stderr}`);
+  return Number(m[1]);
+}
+
 function observerInstructions() {
   if (spawnSync("valgrind", ["--version"]).status !== 0) return null;
-  const out = path.join(os.tmpdir(), `aio-bench-callgrind-${process.pid}.out`);
-  const count = (w) => {
-    const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, path.join(nativeDir, "bench", "aio_bench"), w, "1"],
-      { cwd: root, encoding: "utf8", maxBuffer: 16 << 20, timeout: 300_000 });
-    fs.rmSync(out, { force: true });
-    const m = /Collected : (\d+)/.exec(r.stderr ?? "");
-    if (r.status !== 0 || !m) throw new Error(`callgrind ${w} failed:\n${r.stderr}`);
-    return Number(m[1]);
-  };
+  const count = (w) => callgrindCount(w, 1);
   const res = {};
   for (const w of ["w1", "w3"]) {
     if (only && !only.includes(w)) continue;
@@ -219,15 +223,7 @@ function observerInstructions() {
 // difference. Steady state, load-independent; what a wall-clock median cannot be on a busy machine.
 function workloadInstructions() {
   if (spawnSync("valgrind", ["--version"]).status !== 0) return null;
-  const out = path.join(os.tmpdir(), `aio-bench-callgrind-${process.pid}.out`);
-  const count = (w, reps) => {
-    const r = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, path.join(nativeDir, "bench", "aio_bench"), w, String(reps)],
-      { cwd: root, encoding: "utf8", maxBuffer: 16 << 20, timeout: 600_000 });
-    fs.rmSync(out, { force: true });
-    const m = /Collected : (\d+)/.exec(r.stderr ?? "");
-    if (r.status !== 0 || !m) throw new Error(`callgrind ${w} failed:\n${r.stderr}`);
-    return Number(m[1]);
-  };
+  const count = callgrindCount;
   const res = {};
   for (const wl of WORKLOADS) {
     if (only && !only.includes(wl.id)) continue;
