@@ -16,7 +16,7 @@ class ring {
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
   void push_back(T v) {
-    if (size_ == cap_) grow();
+    if (size_ == cap_) grow(new T[next_cap()]);
     buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
     ++size_;
   }
@@ -24,13 +24,9 @@ class ring {
   bool try_push_back(T v) noexcept {
     static_assert(std::is_nothrow_default_constructible_v<T> && std::is_nothrow_move_assignable_v<T>);
     if (size_ == cap_) {
-      std::size_t ncap = cap_ ? cap_ * 2 : 64;
-      T* nb = new (std::nothrow) T[ncap];
+      T* nb = new (std::nothrow) T[next_cap()];
       if (!nb) return false;
-      for (std::size_t i = 0; i < size_; ++i) nb[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
-      buf_.reset(nb);
-      cap_ = ncap;
-      head_ = 0;
+      grow(nb);
     }
     buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
     ++size_;
@@ -45,12 +41,13 @@ class ring {
   void clear() noexcept { head_ = size_ = 0; }
 
  private:
-  void grow() {
-    std::size_t ncap = cap_ ? cap_ * 2 : 64;
-    std::unique_ptr<T[]> nb(new T[ncap]);
-    for (std::size_t i = 0; i < size_; ++i) nb[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
-    buf_ = std::move(nb);
-    cap_ = ncap;
+  std::size_t next_cap() const noexcept { return cap_ ? cap_ * 2 : 64; }
+  /// Move the items, in order, into `nb` (next_cap() slots) and adopt it.
+  void grow(T* nb) {
+    std::unique_ptr<T[]> owned(nb);
+    for (std::size_t i = 0; i < size_; ++i) owned[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
+    buf_ = std::move(owned);
+    cap_ = next_cap();
     head_ = 0;
   }
   std::unique_ptr<T[]> buf_;
