@@ -273,8 +273,8 @@ std::string runner::explain_deadlock() const {
   std::string msg = "deadlock: no task can ever continue.";
   for (auto* t : loop_->all_tasks()) {
     msg += " " + t->name() + " waits for ";
-    auto* on = t->waiting_on();
-    msg += on ? on->describe() : std::string("nothing it can get");
+    std::string on = t->waiting_for();
+    msg += on.empty() ? std::string("nothing it can get") : on;
     msg += ";";
   }
   if (!msg.empty() && msg.back() == ';') msg.back() = '.';

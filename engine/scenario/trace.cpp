@@ -50,7 +50,8 @@ void task_tracer::on_task_created(task_base& t, task_base* parent) {
 void task_tracer::on_task_started(task_base& t) { sink_.emit(base(t, "started")); }
 void task_tracer::on_task_suspended(task_base& t, const future_base* on) {
   auto e = base(t, "suspended");
-  e["on"] = on ? on->describe() : std::string("sleep 0 (yield)");
+  std::string w = on ? on->describe() : t.waiting_for();
+  e["on"] = w.empty() ? std::string("sleep 0 (yield)") : std::move(w);
   sink_.emit(e);
 }
 void task_tracer::on_task_resumed(task_base& t) { sink_.emit(base(t, "resumed")); }

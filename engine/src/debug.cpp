@@ -36,7 +36,8 @@ std::string task_repr(const task_base& t) {
   else
     s += "pending";
   s += " name='" + t.name() + "'";
-  if (auto* w = t.waiting_on(); w && !t.done()) s += " wait_for=<" + w->describe() + ">";
+  if (!t.done())
+    if (std::string w = t.waiting_for(); !w.empty()) s += " wait_for=<" + w + ">";
   // exception() would mark it retrieved; a repr must not change what gets reported later.
   if (t.done() && !t.cancelled() && t.stored_exception()) s += " exception=" + exception_text(t.stored_exception());
   return s + ">";

@@ -1,5 +1,8 @@
 #include "aio/task.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 #include "aio/observer.hpp"
 
 namespace aio {
@@ -42,6 +45,10 @@ bool task_base::cancel(std::string msg) {
   if (auto* o = loop_->observer()) o->on_cancel_requested(*this, loop_->current_task(), msg);
   // Leave fut_waiter_ set: it may be a task that ignores the cancellation and is cancelled again.
   if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  if (sleep_ == sleep_state::pending) {  // its sleep "future" is still pending: cancel it
+    cancel_sleep_(std::move(msg));
+    return true;
+  }
   // Otherwise a step is already queued (or the task is running): deliver it there.
   must_cancel_ = true;
   if (!msg.empty() || cancel_msg_) cancel_msg_ = std::make_unique<std::string>(std::move(msg));
@@ -55,6 +62,64 @@ void task_base::suspend_on(detail::coro_handle<> h, future_base& f) {
   f.add_done_callback(&task_base::wakeup_cb, this, &task_base::release_cb);
   if (auto* o = loop_->observer()) o->on_task_suspended(*this, &f);
   if (must_cancel_ && f.cancel(cancel_message())) must_cancel_ = false;
+}
+
+void task_base::sleep_at(detail::coro_handle<> h, double delay) {
+  loop_->schedule_sleep(*this, loop_->time() + delay);  // may throw (heap growth): nothing changed then
+  resume_point_ = h;
+  sleep_delay_ = delay;
+  sleep_ = sleep_state::pending;
+  if (auto* o = loop_->observer()) o->on_task_suspended(*this, nullptr);
+  // asyncio's __step: `if self._must_cancel: if self._fut_waiter.cancel(msg): ...`
+  if (must_cancel_) {
+    must_cancel_ = false;
+    cancel_sleep_(cancel_message());
+  }
+}
+
+// The sleep future's cancel(): the timer goes, and the task's wake-up is queued to raise
+// cancelled_error(msg) at the sleep, as the cancelled future's result() would in __wakeup.
+void task_base::cancel_sleep_(std::string msg) {
+  if (sleep_seq_) cancel_sleep_entry_();
+  sleep_ = sleep_state::cancelled;
+  set_inject_(std::make_exception_ptr(cancelled_error(std::move(msg))));
+  add_ref();  // the wake-up's reference
+  loop_->post(&task_base::wakeup_cb, this, &task_base::release_cb);
+}
+
+// TimerHandle.cancel on the sleep's timer: its heap entry stays, counted as cancelled, and is
+// dropped lazily (event_loop::cancel_timer).
+void task_base::cancel_sleep_entry_() noexcept {
+  sleep_seq_ = 0;
+  loop_->count_cancelled_timer();
+}
+
+void task_base::sleep_fire_cb(void* self) {
+  auto* t = static_cast<task_base*>(self);
+  if (t->sleep_ == sleep_state::pending) {
+    t->sleep_ = sleep_state::fired;
+    t->loop_->post(&task_base::wakeup_cb, t, &task_base::release_cb);  // the reference moves on
+    return;
+  }
+  t->release();  // cancelled since it was due
+}
+
+namespace {
+std::string sleep_label(double d) {
+  char buf[48];
+  double ms = d * 1000.0;
+  if (std::fabs(ms - std::round(ms)) < 1e-9)
+    std::snprintf(buf, sizeof buf, "sleep %.0fms", ms);
+  else
+    std::snprintf(buf, sizeof buf, "sleep %gms", ms);
+  return buf;
+}
+}  // namespace
+
+std::string task_base::waiting_for() const {
+  if (fut_waiter_) return fut_waiter_->describe();
+  if (sleeping()) return sleep_label(sleep_delay_);
+  return {};
 }
 
 void task_base::yield_at(detail::coro_handle<> h, bool report) {
@@ -176,7 +241,8 @@ void task_base::destroy_frame_() {
   if (!done()) loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this, nullptr});
   auto h = std::exchange(top_, {});
   resume_point_ = {};
-  h.destroy();
+  h.destroy();    // a sleep's awaiter drops its timer entry here (end_sleep)
+  clear_inject_();  // a cancellation queued for a sleep that will never resume
 }
 
 }  // namespace aio

@@ -153,6 +153,11 @@ class event_loop {
       lost_post_ = true;
   }
   void cancel_timer(timer_handle& t) noexcept;
+  /// Put task `t` to sleep until `when` (task_base::sleep_at): a heap entry of its own, holding
+  /// a reference to it. May throw std::bad_alloc (heap growth), leaving nothing scheduled.
+  void schedule_sleep(task_base& t, double when);
+  /// A task's sleep entry was cancelled: it stays in the heap, counted, until dropped lazily.
+  void count_cancelled_timer() noexcept { ++cancelled_timers_; }
   void set_current_task(task_base* t) noexcept { current_task_ = t; }
   void register_task(task_base& t) noexcept;
   void unregister_task(task_base& t) noexcept;
@@ -175,14 +180,21 @@ class event_loop {
   static void drop_handle(void* h);
   static void run_handle(void* h);
   /// A timer heap entry, by value (24 bytes): ordered by (deadline, scheduling sequence) without
-  /// touching the handles, so equal deadlines fire in the order they were scheduled. The entry
-  /// holds a reference to `t`; a handle has at most one entry in the heap, live while t->in_heap_.
+  /// touching its target, so equal deadlines fire in the order they were scheduled. The target
+  /// is a timer handle, or (low bit set) a task sleeping in sleep(d > 0); the entry holds a
+  /// reference to it. A handle has at most one entry, live while its in_heap_; a task's entry is
+  /// live while the task's sleep_seq_ is the entry's seq.
   struct timer_entry {
     double when;
     std::uint64_t seq;
-    timer_handle* t;
+    std::uintptr_t target;
     bool operator<(const timer_entry& o) const noexcept;
+    bool is_sleep() const noexcept { return target & 1u; }
+    timer_handle* handle() const noexcept { return reinterpret_cast<timer_handle*>(target); }
+    task_base* sleeper() const noexcept { return reinterpret_cast<task_base*>(target & ~std::uintptr_t(1)); }
     bool live() const noexcept;
+    /// Drop a dead (cancelled) entry: release its reference.
+    void drop_dead() const noexcept;
   };
   void heap_push(timer_entry e);
   timer_entry heap_pop();

@@ -13,6 +13,13 @@ class timer_handle;
 struct error_context;
 struct primitive_op;
 
+/// A timer of the loop: a handle, or the deadline of a task's sleep(d > 0) (which has no handle).
+struct timer_event {
+  double when;
+  const timer_handle* handle;  // the handle, or nullptr for a sleep
+  task_base* sleeper;          // the sleeping task, or nullptr for a handle
+};
+
 class observer {
  public:
   virtual ~observer() = default;
@@ -20,8 +27,9 @@ class observer {
   virtual void on_task_created(task_base&, task_base* /*parent*/) {}
   /// First step of a task.
   virtual void on_task_started(task_base&) {}
-  /// The task's coroutine suspended. `on` is the future it waits for, nullptr for a bare yield
-  /// (sleep(0)); on->describe() says what it is ("sleep 1.5s", "task worker", "gather 3", ...).
+  /// The task's coroutine suspended. `on` is the future it waits for ("task worker",
+  /// "gather 3", "lock db", ...: on->describe()), nullptr for a sleep (t.waiting_for() is then
+  /// "sleep 1500ms") or a bare yield (sleep(0); t.waiting_for() is "").
   virtual void on_task_suspended(task_base&, const future_base* /*on*/) {}
   /// The task was stepped again after a suspension.
   virtual void on_task_resumed(task_base&) {}
@@ -31,8 +39,10 @@ class observer {
   virtual void on_task_cancelled(task_base&, const std::string& /*msg*/) {}
   /// cancel() was requested on a task (before it has taken effect).
   virtual void on_cancel_requested(task_base&, task_base* /*by*/, const std::string& /*msg*/) {}
-  virtual void on_timer_scheduled(const timer_handle&) {}
-  virtual void on_timer_fired(const timer_handle&) {}
+  /// A timer entered the loop's heap (call_later/call_at, a timeout, a sleep's deadline).
+  virtual void on_timer_scheduled(const timer_event&) {}
+  /// A timer's deadline passed: its callback (or the sleeper's wake-up) is queued.
+  virtual void on_timer_fired(const timer_event&) {}
   /// A loop-level report that also went to the exception handler (slow callback, never retrieved, ...).
   virtual void on_report(const error_context&) {}
   /// An operation on a lock, semaphore, event, condition, barrier or queue, with its stats after.

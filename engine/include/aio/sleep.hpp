@@ -1,11 +1,11 @@
 // sleep(seconds): suspend the current task on the loop's clock (asyncio.sleep).
 // sleep(0) (or any delay <= 0) is a bare yield: exactly one loop pass, no timer.
-// sleep(d > 0) is a future completed by a call_later timer; cancelling the task cancels the
-// future and the timer, and raises cancelled_error at this await.
+// sleep(d > 0) behaves as asyncio's: a future completed by a call_later timer, the task waking
+// one pass after the timer fires; cancelling the task cancels both and raises cancelled_error
+// at this await. Neither is allocated: the task's own entry in the timer heap stands for them.
 #pragma once
 #include <chrono>
-#include <optional>
-#include <string>
+#include <utility>
 #include <type_traits>
 
 #include "aio/future.hpp"
@@ -14,64 +14,32 @@
 namespace aio {
 
 namespace detail {
-/// The future a sleeping task waits on. Its label ("sleep 1500ms") is built only when an
-/// observer asks (describe()), never on the hot path.
-class sleep_future final : public future_base {
- public:
-  sleep_future(event_loop& loop, double delay) : future_base(loop), delay_(delay) {}
-  void* value_slot() noexcept override { return &value_; }
-  std::string describe() const override;
-  /// futures._set_result_unless_cancelled
-  void fire() {
-    if (done()) return;
-    value_.emplace();
-    finish_();
-  }
-
- private:
-  double delay_;
-  std::optional<unit> value_;
-};
-
-/// The call_later timer of sleep(), with the future it completes as a member: a sleep costs one
-/// allocation, not two. The loop's heap holds the timer by reference count; the member future
-/// is never counted on its own: it holds one reference to itself for its whole life, so a stray
-/// ref_ptr taken on it (through a task's waiting_on()) can never `delete` a member.
-class sleep_timer final : public timer_handle {
- public:
-  sleep_timer(event_loop& loop, double delay) : fut_(loop, delay) { fut_.add_ref(); }
-  sleep_future& future() noexcept { return fut_; }
-
- private:
-  void invoke() override { fut_.fire(); }
-  sleep_future fut_;
-};
-
+/// co_await sleep(d). For d > 0 the task's own timer-heap entry is the timer (task_base::
+/// sleep_at): nothing is allocated, and the awaiter holds only the task it put to sleep.
 class sleep_awaiter {
  public:
   explicit sleep_awaiter(double seconds) noexcept : delay_(seconds) {}
-  sleep_awaiter(sleep_awaiter&&) noexcept = default;
+  sleep_awaiter(sleep_awaiter&& o) noexcept : delay_(o.delay_), task_(std::exchange(o.task_, nullptr)) {}
+  /// A frame destroyed while its task sleeps (loop teardown) drops the timer entry.
   ~sleep_awaiter() {
-    if (timer_) timer_->cancel();
+    if (task_) task_->end_sleep();
   }
   bool await_ready() const noexcept { return false; }
   void await_suspend(coro_handle<> h);
   /// Inline, and with no call that can throw on the way to a normal return (no exception
-  /// trampoline in WASM): the timer's cancel is the `finally: h.cancel()` of asyncio.sleep.
+  /// trampoline in WASM): end_sleep() is the `finally: h.cancel()` of asyncio.sleep; a
+  /// cancellation arrives as the task's pending cancelled_error.
   [[gnu::always_inline]] void await_resume() {
-    if (!timer_) {  // sleep(0)
-      future_awaiter_base::deliver_pending();
-      return;
+    if (task_) {
+      task_->end_sleep();
+      task_ = nullptr;
     }
-    timer_->cancel();
-    ref_ptr<sleep_timer> t = std::move(timer_);
     future_awaiter_base::deliver_pending();
-    t->future().check_result();
   }
 
  private:
   double delay_;
-  ref_ptr<sleep_timer> timer_;  // null for sleep(0), which only yields
+  task_base* task_ = nullptr;  // the sleeping task (delay > 0), until resumed
 };
 }  // namespace detail
 

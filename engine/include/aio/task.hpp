@@ -35,8 +35,14 @@ class task_base : public future_base {
     if (num_cancels_requested_ > 0) --num_cancels_requested_;
     return num_cancels_requested_;
   }
-  /// The future this task is suspended on (nullptr when running, ready or done).
+  /// The future this task is suspended on (nullptr when running, ready, sleeping or done).
   future_base* waiting_on() const noexcept { return fut_waiter_; }
+  /// Whether it is suspended in a sleep(delay > 0) (its timer pending, fired or cancelled, and
+  /// the task not yet resumed).
+  bool sleeping() const noexcept { return sleep_ != sleep_state::none; }
+  /// What it is suspended on, for reprs and traces: the future's describe(), "sleep 1500ms"
+  /// while sleeping, "" otherwise.
+  std::string waiting_for() const;
   std::string describe() const override { return "task " + name(); }
   bool started() const noexcept { return started_; }
 
@@ -45,6 +51,17 @@ class task_base : public future_base {
   void suspend_on(detail::coro_handle<> h, future_base& f);
   /// Suspend for exactly one loop pass at `h` (a bare yield, sleep(0), a trampoline).
   void yield_at(detail::coro_handle<> h, bool report = true);
+  /// Suspend at `h` until `delay` seconds from now (sleep(delay > 0)). The timer is the task's
+  /// own entry in the loop's heap: no handle, no future, no allocation. It behaves as asyncio's
+  /// sleep future with its call_later handle: firing completes it (the task wakes one pass
+  /// later), cancel() cancels it and wakes the task with cancelled_error.
+  void sleep_at(detail::coro_handle<> h, double delay);
+  /// The sleep's `finally: h.cancel()`, when the awaiting frame resumes or is destroyed: its
+  /// heap entry, if still there, is cancelled. Inline and non-throwing (no WASM trampoline).
+  void end_sleep() noexcept {
+    if (sleep_seq_) cancel_sleep_entry_();
+    sleep_ = sleep_state::none;
+  }
   /// The cancellation to raise at the await being resumed, if any (consumed).
   std::exception_ptr take_pending() noexcept {
     if (!inject_) return {};  // the common case: no exception_ptr traffic (costly in WASM)
@@ -57,6 +74,11 @@ class task_base : public future_base {
   /// True for the loop callbacks that step a task (their arg is the task_base*): debug mode
   /// names the task in its slow-callback report.
   static bool is_step_callback(void (*fn)(void*)) noexcept { return fn == &step_cb || fn == &wakeup_cb; }
+  /// The loop's timer heap calls this when the sleep's deadline passes (asyncio's
+  /// _set_result_unless_cancelled on the sleep future): the task wakes in the next pass.
+  static void sleep_fire_cb(void* self);
+  /// Releases a reference (the `drop` of the callbacks that hold one on a task).
+  static void release_cb(void* self);
 
   task_base* next_in_loop = nullptr;  // event_loop's intrusive list of live tasks
   task_base* prev_in_loop = nullptr;
@@ -82,9 +104,12 @@ class task_base : public future_base {
   detail::coro_promise_base& top_promise() const noexcept { return *top_promise_; }
 
  private:
+  friend class event_loop;  // the timer heap reads and clears sleep_seq_
+  enum class sleep_state : std::uint8_t { none, pending, fired, cancelled };
   static void step_cb(void* self);
   static void wakeup_cb(void* self);
-  static void release_cb(void* self);
+  void cancel_sleep_(std::string msg);
+  void cancel_sleep_entry_() noexcept;
   void step();
   void finish_from_coroutine();
   void finish_slow_();
@@ -107,9 +132,14 @@ class task_base : public future_base {
   std::exception_ptr inject_;
   std::unique_ptr<std::string> name_;  // only when given: "Task-<id>" is formatted on demand
   std::uint64_t id_;
+  // sleep(delay > 0): the sequence number of its live timer-heap entry (0: none), the delay
+  // (for "sleep 1500ms") and the state of the would-be sleep future.
+  std::uint64_t sleep_seq_ = 0;
+  double sleep_delay_ = 0;
   int num_cancels_requested_ = 0;
   bool must_cancel_ = false;
   bool started_ = false;
+  sleep_state sleep_ = sleep_state::none;
 };
 
 namespace detail {
