@@ -30,8 +30,8 @@ void drop_function_callback(void* p) { delete static_cast<function_callback*>(p)
 future_base::~future_base() {
   report_unretrieved_("Future", nullptr);
   if (cb0_.fn && cb0_.drop) cb0_.drop(cb0_.arg);
-  if (more_cbs_)
-    for (auto& cb : *more_cbs_)
+  if (x_)
+    for (auto& cb : x_->more_cbs)
       if (cb.drop) cb.drop(cb.arg);
 }
 
@@ -47,7 +47,7 @@ void future_base::report_unretrieved_slow_(const char* kind, task_base* t) noexc
   }
 }
 
-const std::string& future_base::cancel_message() const noexcept { return cancel_msg_ ? *cancel_msg_ : k_empty; }
+const std::string& future_base::cancel_message() const noexcept { return x_ ? x_->cancel_msg : k_empty; }
 
 bool future_base::cancel(std::string msg) {
   if (st_ != status::pending) return false;
@@ -57,16 +57,14 @@ bool future_base::cancel(std::string msg) {
 
 void future_base::cancel_state_(std::string msg) {
   st_ = status::cancelled;
-  if (!msg.empty()) cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+  if (!msg.empty()) extras_().cancel_msg = std::move(msg);
   schedule_callbacks_();
 }
 
 std::string future_base::take_cancel_message() {
   if (!cancelled_exc_) return cancel_message();
   cancelled_exc_ = false;
-  std::string msg = cancel_message();
-  cancel_msg_.reset();
-  return msg;
+  return x_ ? std::exchange(x_->cancel_msg, std::string()) : std::string();
 }
 
 std::exception_ptr future_base::exception() {
@@ -98,7 +96,7 @@ void future_base::finish_() noexcept {
 // The entries take over the callbacks' `arg` ownership.
 void future_base::schedule_callbacks_() noexcept {
   if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
-  if (!more_cbs_ && cb0_.fn != &run_function_callback) {
+  if (!has_more_cbs_() && cb0_.fn != &run_function_callback) {
     // The common case, one engine callback (the awaiting task's wake-up): no pinning, no list.
     loop_->post(cb0_.fn, cb0_.arg, cb0_.drop);
     cb0_.fn = nullptr;
@@ -111,9 +109,10 @@ void future_base::schedule_callbacks_slow_() noexcept {
   auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
   pin_function_callback(cb, this);
   loop_->post(cb.fn, cb.arg, cb.drop);
-  if (!more_cbs_) return;
-  auto more = std::move(more_cbs_);
-  for (auto& c : *more) {
+  if (!has_more_cbs_()) return;
+  auto more = std::move(x_->more_cbs);
+  x_->more_cbs.clear();
+  for (auto& c : more) {
     pin_function_callback(c, this);
     loop_->post(c.fn, c.arg, c.drop);
   }
@@ -125,8 +124,7 @@ void future_base::add_done_callback(void (*fn)(void*), void* arg, void (*drop)(v
   } else if (!cb0_.fn) {
     cb0_ = {fn, arg, drop};
   } else {
-    if (!more_cbs_) more_cbs_ = std::make_unique<std::vector<detail::done_callback>>();
-    more_cbs_->push_back({fn, arg, drop});
+    extras_().more_cbs.push_back({fn, arg, drop});
   }
 }
 
@@ -135,7 +133,7 @@ std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
   if (!cb0_.fn) return 0;
   std::vector<detail::done_callback> all;
   all.push_back(cb0_);
-  if (more_cbs_) all.insert(all.end(), more_cbs_->begin(), more_cbs_->end());
+  if (x_) all.insert(all.end(), x_->more_cbs.begin(), x_->more_cbs.end());
   std::size_t n = 0;
   std::vector<detail::done_callback> kept;
   for (auto& c : all) {
@@ -147,10 +145,10 @@ std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
     }
   }
   cb0_ = {nullptr, nullptr, nullptr};
-  more_cbs_.reset();
+  if (x_) x_->more_cbs.clear();
   if (!kept.empty()) {
     cb0_ = kept.front();
-    if (kept.size() > 1) more_cbs_ = std::make_unique<std::vector<detail::done_callback>>(kept.begin() + 1, kept.end());
+    if (kept.size() > 1) x_->more_cbs.assign(kept.begin() + 1, kept.end());  // (x_ held them)
   }
   return n;
 }

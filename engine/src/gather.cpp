@@ -65,7 +65,7 @@ bool gather_core::cancel(std::string msg) {
     if (c->cancel(msg)) ret = true;
   if (ret) {
     cancel_requested_ = true;
-    if (!msg.empty()) cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+    if (!msg.empty()) extras_().cancel_msg = std::move(msg);
   }
   return ret;
 }

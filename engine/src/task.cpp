@@ -7,8 +7,8 @@
 
 namespace aio {
 
-task_base::task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p) noexcept
-    : future_base(loop), top_(top), top_promise_(&p), resume_point_(top), id_(loop.next_task_id()) {}
+task_base::task_base(event_loop& loop, detail::coro_handle<> top) noexcept
+    : future_base(loop), top_(top), resume_point_(top), id_(loop.next_task_id()) {}
 
 task_base::~task_base() {
   report_unretrieved_("Task", this);  // before ~future_base, while this is still a task
@@ -51,7 +51,7 @@ bool task_base::cancel(std::string msg) {
   }
   // Otherwise a step is already queued (or the task is running): deliver it there.
   must_cancel_ = true;
-  if (!msg.empty() || cancel_msg_) cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+  if (!msg.empty() || x_) extras_().cancel_msg = std::move(msg);
   return true;
 }
 
@@ -146,7 +146,7 @@ void task_base::step() {
   if (!started_) {
     started_ = true;
     if (o) o->on_task_started(*this);
-    if (inject_) {
+    if (has_inject_()) {
       // Cancelled before its first step: like coro.throw() on a fresh coroutine, the body never runs.
       loop.set_current_task(prev);
       finish_from_coroutine();
@@ -164,19 +164,15 @@ void task_base::step() {
 // the message is exactly the exception's, handed out once (future_base::take_cancel_message).
 void task_base::end_cancelled_(std::string msg) {
   cancel_state_({});
-  if (msg.empty())
-    cancel_msg_.reset();
-  else
-    cancel_msg_ = std::make_unique<std::string>(std::move(msg));
+  if (!msg.empty() || x_) extras_().cancel_msg = std::move(msg);
   cancelled_exc_ = true;
 }
 
 // Only step() calls this, under step_cb's reference: the task outlives it.
 void task_base::finish_from_coroutine() {
-  if (top_.done() && !top_promise_->exc && !must_cancel_ && !inject_) {
+  if (top_.done() && !must_cancel_ && !has_inject_() && store_result_()) {
     // The common ending, a value, kept free of locals with destructors: in WASM with JS-based
     // exceptions every call made while such a local is alive goes through a JS trampoline.
-    store_result_();
     finish_();
     end_coroutine_();
     return;
@@ -187,7 +183,7 @@ void task_base::finish_from_coroutine() {
 // Every other ending: an exception, or a cancellation that arrived as it returned or before it
 // started.
 void task_base::finish_slow_() {
-  std::exception_ptr e = top_.done() ? top_promise_->exc : nullptr;
+  std::exception_ptr e = top_.done() ? top_exception_() : nullptr;
   if (e) {
     try {
       std::rethrow_exception(e);
@@ -201,7 +197,7 @@ void task_base::finish_slow_() {
     // Cancelled right before its coroutine returned (or before it started).
     must_cancel_ = false;
     std::string msg = cancel_message();
-    if (inject_) {
+    if (has_inject_()) {
       try {
         std::rethrow_exception(clear_inject_());
       } catch (const cancelled_error& c) {

@@ -34,6 +34,17 @@ struct done_callback {
   void (*drop)(void*);
 };
 
+/// What few futures need, allocated the first time one does (future_base::extras_()): a
+/// cancellation message, done-callbacks beyond the first, and for a task a name it was given
+/// and a cancellation waiting to be raised in it. Kept out of line, every future and task is
+/// smaller by the sum of these.
+struct future_extras {
+  std::string cancel_msg;
+  std::vector<done_callback> more_cbs;  // registrations after cb0_, in order
+  std::string name;                     // task_base: "" means "Task-<id>"
+  std::exception_ptr inject;            // task_base: the cancelled_error to raise on resumption
+};
+
 /// A future's label ("lock db", "queue q get"): an immutable, reference-counted string, so the
 /// wait queue that parks a thousand futures shares one instead of copying it into each.
 class label : public refcounted {
@@ -112,19 +123,24 @@ class future_base : public detail::refcounted {
   }
   void report_unretrieved_slow_(const char* kind, task_base* t) noexcept;
   void check_result_slow_();
+  /// The extras block, allocated on first use (may throw std::bad_alloc).
+  detail::future_extras& extras_() {
+    if (!x_) x_ = std::make_unique<detail::future_extras>();
+    return *x_;
+  }
+  bool has_more_cbs_() const noexcept { return x_ && !x_->more_cbs.empty(); }
 
   // (st_ and retrieved_ come first: they fill the tail padding of refcounted's counter.)
   status st_ = status::pending;
   bool retrieved_ = false;  // result()/exception() seen: no "never retrieved" report
-  bool cancelled_exc_ = false;  // cancel_msg_ is a task's one-shot _cancelled_exc message
+  bool cancelled_exc_ = false;  // the cancel message is a task's one-shot _cancelled_exc message
   event_loop* loop_;
   std::exception_ptr exc_;
-  std::unique_ptr<std::string> cancel_msg_;
   detail::label_ref label_;
   // Done-callbacks in registration order: the first inline (almost every future has exactly one,
-  // its awaiting task's wake-up), any more in a vector allocated only then.
+  // its awaiting task's wake-up), any more in the extras.
   detail::done_callback cb0_{nullptr, nullptr, nullptr};
-  std::unique_ptr<std::vector<detail::done_callback>> more_cbs_;
+  std::unique_ptr<detail::future_extras> x_;  // null until one is needed
 };
 
 namespace detail {

@@ -20,12 +20,9 @@ class task_base : public future_base {
  public:
   std::uint64_t id() const noexcept { return id_; }
   /// The task's name ("Task-<id>" unless one was given).
-  std::string name() const { return name_ ? *name_ : "Task-" + std::to_string(id_); }
+  std::string name() const { return x_ && !x_->name.empty() ? x_->name : "Task-" + std::to_string(id_); }
   void set_name(std::string n) {
-    if (n.empty())
-      name_.reset();
-    else
-      name_ = std::make_unique<std::string>(std::move(n));
+    if (!n.empty() || x_) extras_().name = std::move(n);
   }
 
   bool cancel(std::string msg = {}) override;
@@ -64,7 +61,7 @@ class task_base : public future_base {
   }
   /// The cancellation to raise at the await being resumed, if any (consumed).
   std::exception_ptr take_pending() noexcept {
-    if (!inject_) return {};  // the common case: no exception_ptr traffic (costly in WASM)
+    if (!has_inject_()) return {};  // the common case: no exception_ptr traffic (costly in WASM)
     return clear_inject_();
   }
   /// Mark it cancelled by the CancelledError its coroutine ended with (message `msg`).
@@ -84,7 +81,7 @@ class task_base : public future_base {
   task_base* prev_in_loop = nullptr;
 
  protected:
-  task_base(event_loop& loop, detail::coro_handle<> top, detail::coro_promise_base& p) noexcept;
+  task_base(event_loop& loop, detail::coro_handle<> top) noexcept;
   ~task_base() override;
   /// Register the task and queue its first step. Cannot throw, so a constructor that calls it
   /// needs no exception landing pad (a JS trampoline in WASM).
@@ -99,9 +96,12 @@ class task_base : public future_base {
 
  protected:
   void report_created_(observer& o);
-  /// Move the finished top coroutine's value into this future (it may throw the coroutine's exception).
-  virtual void store_result_() = 0;
-  detail::coro_promise_base& top_promise() const noexcept { return *top_promise_; }
+  /// The top coroutine has returned: if with a value, move it into this future and return true;
+  /// if with an exception, store nothing and return false.
+  virtual bool store_result_() = 0;
+  /// The exception the finished top coroutine ended with (null if it returned a value).
+  virtual std::exception_ptr top_exception_() const noexcept = 0;
+  detail::coro_handle<> top() const noexcept { return top_; }
 
  private:
   friend class event_loop;  // the timer heap reads and clears sleep_seq_
@@ -115,22 +115,23 @@ class task_base : public future_base {
   void finish_slow_();
   void end_coroutine_();
   void destroy_frame_();
-  /// inject_ changes only through these, which keep the loop's pending_injections() exact.
-  void set_inject_(std::exception_ptr e) noexcept {
-    if (!inject_) loop_->count_injection(1);
-    inject_ = std::move(e);
+  /// The pending cancellation (extras' `inject`) changes only through these, which keep the
+  /// loop's pending_injections() exact. set_inject_ may throw std::bad_alloc (the extras).
+  bool has_inject_() const noexcept { return x_ && x_->inject; }
+  void set_inject_(std::exception_ptr e) {
+    auto& x = extras_();
+    if (!x.inject) loop_->count_injection(1);
+    x.inject = std::move(e);
   }
   std::exception_ptr clear_inject_() noexcept {
-    if (inject_) loop_->count_injection(-1);
-    return std::exchange(inject_, nullptr);
+    if (!has_inject_()) return nullptr;
+    loop_->count_injection(-1);
+    return std::exchange(x_->inject, nullptr);
   }
 
   detail::coro_handle<> top_;
-  detail::coro_promise_base* top_promise_;
   detail::coro_handle<> resume_point_;
   future_base* fut_waiter_ = nullptr;
-  std::exception_ptr inject_;
-  std::unique_ptr<std::string> name_;  // only when given: "Task-<id>" is formatted on demand
   std::uint64_t id_;
   // sleep(delay > 0): the sequence number of its live timer-heap entry (0: none), the delay
   // (for "sleep 1500ms") and the state of the would-be sleep future.
@@ -146,8 +147,8 @@ namespace detail {
 template <class T>
 class task_state final : public task_base {
  public:
-  task_state(event_loop& loop, coro_handle<coro_promise<T>> h) : task_base(loop, h, h.promise()) { schedule_first_step(); }
-  task_state(event_loop& loop, coro_handle<coro_promise<T>> h, std::string name) : task_base(loop, h, h.promise()) {
+  task_state(event_loop& loop, coro_handle<coro_promise<T>> h) : task_base(loop, h) { schedule_first_step(); }
+  task_state(event_loop& loop, coro_handle<coro_promise<T>> h, std::string name) : task_base(loop, h) {
     set_name(std::move(name));
     schedule_first_step();
   }
@@ -155,15 +156,19 @@ class task_state final : public task_base {
   std::optional<storage_t<T>> value;
 
  private:
-  void store_result_() override {
-    auto& p = static_cast<coro_promise<T>&>(top_promise());
+  // The top coroutine's promise, found from its frame (the task keeps no pointer to it).
+  coro_promise<T>& promise_() const noexcept { return coro_handle<coro_promise<T>>::from_address(top().address()).promise(); }
+  bool store_result_() override {
+    auto& p = promise_();
+    if (p.exc) return false;
     if constexpr (std::is_void_v<T>) {
-      p.take();
       value.emplace();
     } else {
       value.emplace(p.take());
     }
+    return true;
   }
+  std::exception_ptr top_exception_() const noexcept override { return promise_().exc; }
 };
 }  // namespace detail
 
