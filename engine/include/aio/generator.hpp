@@ -41,6 +41,8 @@ class generator;
 namespace detail {
 
 struct generator_promise_base : coro_promise_base {
+  std::exception_ptr exc;  // what the body raised (rethrown to the consumer)
+  void unhandled_exception() noexcept { exc = std::current_exception(); }
   bool produced = false;  // the body reached a co_yield during the current next()
   bool closing = false;   // aclose(): the suspended co_yield raises generator_exit
   bool running = false;   // a next()/aclose() is in progress (the body may be suspended)

@@ -160,7 +160,7 @@ class task_state final : public task_base {
   coro_promise<T>& promise_() const noexcept { return coro_handle<coro_promise<T>>::from_address(top().address()).promise(); }
   bool store_result_() override {
     auto& p = promise_();
-    if (p.exc) return false;
+    if (p.failed()) return false;
     if constexpr (std::is_void_v<T>) {
       value.emplace();
     } else {
@@ -168,7 +168,7 @@ class task_state final : public task_base {
     }
     return true;
   }
-  std::exception_ptr top_exception_() const noexcept override { return promise_().exc; }
+  std::exception_ptr top_exception_() const noexcept override { return promise_().exception(); }
 };
 }  // namespace detail
 
