@@ -1,4 +1,4 @@
-// Tests for aio/detail/ring.hpp (the event loop's ready queue).
+// Tests for aio/detail/ring.hpp (the FIFO queue<T>'s store).
 #include <doctest/doctest.h>
 
 #include "aio/detail/ring.hpp"

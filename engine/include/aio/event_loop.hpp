@@ -15,7 +15,7 @@
 
 #include "aio/clock.hpp"
 #include "aio/handle.hpp"
-#include "aio/detail/ring.hpp"
+#include "aio/detail/chunk_queue.hpp"
 
 namespace aio {
 
@@ -140,6 +140,8 @@ class event_loop {
 
   /// Number of callbacks in the ready queue / timers pending (inspection, tests).
   std::size_t ready_count() const noexcept { return ready_.size(); }
+  /// Blocks of detail::chunk_queue::block_items callbacks the ready queue holds now (inspection).
+  std::size_t ready_blocks() const noexcept { return ready_.blocks(); }
   std::size_t timer_count() const noexcept { return timers_.size() - cancelled_timers_; }
 
   // ---- engine internals (used by futures, tasks and primitives) ----
@@ -203,7 +205,7 @@ class event_loop {
 
   std::unique_ptr<aio::clock> clock_;
   const virtual_clock* vclock_ = nullptr;  // clock_ when it is the (final) virtual clock: time() without a virtual call
-  detail::ring<ready_item> ready_;
+  detail::chunk_queue<ready_item> ready_;  // asyncio's _ready deque
   std::vector<timer_entry> timers_;  // min-heap on (when, seq), heapq's algorithms; each holds a reference
   std::size_t cancelled_timers_ = 0;  // entries whose timer was cancelled, not yet removed
   std::uint64_t timer_seq_ = 0;

@@ -1,4 +1,4 @@
-// A growable FIFO ring buffer: the event loop's ready queue. push_back/pop_front are O(1)
+// A growable FIFO ring buffer: the FIFO queue<T>'s store. push_back/pop_front are O(1)
 // amortised and never shift elements, unlike std::vector; unlike std::deque it allocates
 // only when it grows.
 #pragma once
