@@ -222,7 +222,9 @@ export function renderMarkdown({ facts, results, workloads, median, reps, totalS
     p("100,000 tasks each suspended in `sleep(1000)` on the virtual clock, measured after one loop pass (every " +
       "task has run up to its sleep) against a baseline taken just before they were created; divided by 100,000. " +
       "It counts everything that exists because the tasks do: task object, coroutine frame, the sleep's future " +
-      "and timer, the loop's ready queue and timer heap as they grew, and main's list of handles (8 bytes a task " +
+      "and timer (in aio the task's own timer-heap entry stands for both: a sleep allocates nothing), the loop's " +
+      "ready queue as it stands then (aio's, like CPython's deque, frees its blocks as they are run) and timer heap " +
+      "as it grew, and main's list of handles (8 bytes a task " +
       `in every implementation). Median of ${reps.override ?? `${reps.mem["aio-native"]} (aio, Node) or ${reps.mem.cpython} (CPython, slow under tracemalloc)`} ` +
       "runs after a warm-up; the numbers repeat exactly from run to run. The engine recycles freed blocks " +
       "through per-thread free lists (`engine/include/aio/detail/pool.hpp`); the probe empties them " +
