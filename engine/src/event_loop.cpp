@@ -435,28 +435,6 @@ void event_loop::run_forever() {
 
 // ---- tasks ----
 
-void event_loop::register_task(task_base& t) noexcept {
-  t.prev_in_loop = tasks_tail_;
-  t.next_in_loop = nullptr;
-  if (tasks_tail_)
-    tasks_tail_->next_in_loop = &t;
-  else
-    tasks_head_ = &t;
-  tasks_tail_ = &t;
-}
-
-void event_loop::unregister_task(task_base& t) noexcept {
-  if (t.prev_in_loop)
-    t.prev_in_loop->next_in_loop = t.next_in_loop;
-  else if (tasks_head_ == &t)
-    tasks_head_ = t.next_in_loop;
-  if (t.next_in_loop)
-    t.next_in_loop->prev_in_loop = t.prev_in_loop;
-  else if (tasks_tail_ == &t)
-    tasks_tail_ = t.prev_in_loop;
-  t.prev_in_loop = t.next_in_loop = nullptr;
-}
-
 std::vector<task_base*> event_loop::all_tasks() const {
   std::vector<task_base*> v;
   for (auto* t = tasks_head_; t; t = t->next_in_loop)

@@ -7,6 +7,30 @@
 
 namespace aio {
 
+// The loop's intrusive list of live tasks. Defined here, next to their callers (a task's first
+// step and its end), so they inline into them.
+void event_loop::register_task(task_base& t) noexcept {
+  t.prev_in_loop = tasks_tail_;
+  t.next_in_loop = nullptr;
+  if (tasks_tail_)
+    tasks_tail_->next_in_loop = &t;
+  else
+    tasks_head_ = &t;
+  tasks_tail_ = &t;
+}
+
+void event_loop::unregister_task(task_base& t) noexcept {
+  if (t.prev_in_loop)
+    t.prev_in_loop->next_in_loop = t.next_in_loop;
+  else if (tasks_head_ == &t)
+    tasks_head_ = t.next_in_loop;
+  if (t.next_in_loop)
+    t.next_in_loop->prev_in_loop = t.prev_in_loop;
+  else if (tasks_tail_ == &t)
+    tasks_tail_ = t.prev_in_loop;
+  t.prev_in_loop = t.next_in_loop = nullptr;
+}
+
 task_base::task_base(event_loop& loop, detail::coro_handle<> top) noexcept
     : future_base(loop), top_(top), resume_point_(top), id_(loop.next_task_id()) {}
 

@@ -195,9 +195,17 @@ class task {
   future<T> as_future() const { return future<T>(detail::ref_ptr<future_base>(s_.get())); }
   operator future<T>() const { return as_future(); }
   task_base* base() const noexcept { return s_.get(); }
-  auto operator co_await() const noexcept {
-    return typename future<T>::awaiter{{s_.get()}, detail::ref_ptr<future_base>(s_.get())};
-  }
+  /// Awaiting a task: future<T>'s awaiter, except that the value is read from the task's own
+  /// slot (no virtual value_slot() call).
+  struct awaiter : detail::future_awaiter_base {
+    detail::ref_ptr<future_base> keep;
+    T await_resume() {
+      deliver_pending();
+      f->check_result();
+      if constexpr (!std::is_void_v<T>) return *static_cast<detail::task_state<T>*>(f)->value;
+    }
+  };
+  awaiter operator co_await() const noexcept { return awaiter{{s_.get()}, detail::ref_ptr<future_base>(s_.get())}; }
   friend bool operator==(const task& a, const task& b) noexcept { return a.s_ == b.s_; }
 
  private:
