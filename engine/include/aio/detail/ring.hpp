@@ -4,8 +4,6 @@
 #pragma once
 #include <cstddef>
 #include <memory>
-#include <new>
-#include <type_traits>
 #include <utility>
 
 namespace aio::detail {
@@ -16,21 +14,9 @@ class ring {
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
   void push_back(T v) {
-    if (size_ == cap_) grow(new T[next_cap()]);
+    if (size_ == cap_) grow();
     buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
     ++size_;
-  }
-  /// push_back that reports a failed allocation (false) instead of throwing.
-  bool try_push_back(T v) noexcept {
-    static_assert(std::is_nothrow_default_constructible_v<T> && std::is_nothrow_move_assignable_v<T>);
-    if (size_ == cap_) {
-      T* nb = new (std::nothrow) T[next_cap()];
-      if (!nb) return false;
-      grow(nb);
-    }
-    buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
-    ++size_;
-    return true;
   }
   T pop_front() noexcept {
     T v = std::move(buf_[head_]);
@@ -41,13 +27,13 @@ class ring {
   void clear() noexcept { head_ = size_ = 0; }
 
  private:
-  std::size_t next_cap() const noexcept { return cap_ ? cap_ * 2 : 64; }
-  /// Move the items, in order, into `nb` (next_cap() slots) and adopt it.
-  void grow(T* nb) {
-    std::unique_ptr<T[]> owned(nb);
-    for (std::size_t i = 0; i < size_; ++i) owned[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
-    buf_ = std::move(owned);
-    cap_ = next_cap();
+  /// Double the buffer (64 slots at first), moving the items to its start in order.
+  void grow() {
+    const std::size_t nc = cap_ ? cap_ * 2 : 64;
+    std::unique_ptr<T[]> nb(new T[nc]);
+    for (std::size_t i = 0; i < size_; ++i) nb[i] = std::move(buf_[(head_ + i) & (cap_ - 1)]);
+    buf_ = std::move(nb);
+    cap_ = nc;
     head_ = 0;
   }
   std::unique_ptr<T[]> buf_;
