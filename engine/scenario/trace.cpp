@@ -48,9 +48,10 @@ void task_tracer::on_task_created(task_base& t, task_base* parent) {
   sink_.emit(e);
 }
 void task_tracer::on_task_started(task_base& t) { sink_.emit(base(t, "started")); }
-void task_tracer::on_task_suspended(task_base& t, const future_base* on) {
+// t.waiting_for() describes what it waits on: the future (`on`), a sleep, or nothing for a yield.
+void task_tracer::on_task_suspended(task_base& t, const future_base* /*on*/) {
   auto e = base(t, "suspended");
-  std::string w = on ? on->describe() : t.waiting_for();
+  std::string w = t.waiting_for();
   e["on"] = w.empty() ? std::string("sleep 0 (yield)") : std::move(w);
   sink_.emit(e);
 }

@@ -79,14 +79,8 @@ event_loop::~event_loop() {
     timers_.clear();
     cancelled_timers_ = 0;
     for (auto& e : timers) {
-      if (e.is_sleep()) {
-        task_base* t = e.sleeper();
-        if (t->sleep_seq_ == e.seq) t->sleep_seq_ = 0;
-        t->release();
-      } else {
-        e.handle()->in_heap_ = e.handle()->stale_ = false;
-        e.handle()->release();
-      }
+      if (e.live()) e.unlive();
+      e.drop_dead();
     }
     if (!tasks_head_) break;
     while (tasks_head_) {
@@ -220,6 +214,13 @@ void timer_handle::on_cancel() noexcept {
 
 bool event_loop::timer_entry::live() const noexcept {
   return is_sleep() ? sleeper()->sleep_seq_ == seq : handle()->in_heap_;
+}
+
+void event_loop::timer_entry::unlive() const noexcept {
+  if (is_sleep())
+    sleeper()->sleep_seq_ = 0;
+  else
+    handle()->in_heap_ = false;
 }
 
 void event_loop::timer_entry::drop_dead() const noexcept {
@@ -358,16 +359,14 @@ double event_loop::run_once() {
       e.drop_dead();
       continue;
     }
+    e.unlive();
     if (e.is_sleep()) {
-      task_base* t = e.sleeper();
-      t->sleep_seq_ = 0;
-      if (observer_) observer_->on_timer_fired({e.when, nullptr, t});
-      post(&task_base::sleep_fire_cb, t, &task_base::release_cb);
-      continue;
+      if (observer_) observer_->on_timer_fired({e.when, nullptr, e.sleeper()});
+      post(&task_base::sleep_fire_cb, e.sleeper(), &task_base::release_cb);
+    } else {
+      if (observer_) observer_->on_timer_fired({e.when, e.handle(), nullptr});
+      post(&event_loop::run_handle, e.handle(), &event_loop::drop_handle);
     }
-    e.handle()->in_heap_ = false;
-    if (observer_) observer_->on_timer_fired({e.when, e.handle(), nullptr});
-    post(&event_loop::run_handle, e.handle(), &event_loop::drop_handle);
   }
 
   std::size_t ntodo = ready_.size();

@@ -75,7 +75,7 @@ bool task_base::cancel(std::string msg) {
   }
   // Otherwise a step is already queued (or the task is running): deliver it there.
   must_cancel_ = true;
-  if (!msg.empty() || x_) extras_().cancel_msg = std::move(msg);
+  set_cancel_msg_(std::move(msg));
   return true;
 }
 
@@ -188,7 +188,7 @@ void task_base::step() {
 // the message is exactly the exception's, handed out once (future_base::take_cancel_message).
 void task_base::end_cancelled_(std::string msg) {
   cancel_state_({});
-  if (!msg.empty() || x_) extras_().cancel_msg = std::move(msg);
+  set_cancel_msg_(std::move(msg));
   cancelled_exc_ = true;
 }
 

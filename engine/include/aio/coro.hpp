@@ -96,7 +96,7 @@ struct coro_promise : coro_promise_base {
   }
   coro<T> get_return_object() noexcept;
   void unhandled_exception() noexcept {
-    if (out == outcome::value) value.~T();  // (cannot happen: return_value ends the body)
+    if (out == outcome::value) value.~T();  // a local's throwing destructor after co_return
     ::new (static_cast<void*>(&exc_)) std::exception_ptr(std::current_exception());
     out = outcome::error;
   }

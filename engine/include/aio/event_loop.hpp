@@ -195,6 +195,8 @@ class event_loop {
     timer_handle* handle() const noexcept { return reinterpret_cast<timer_handle*>(target); }
     task_base* sleeper() const noexcept { return reinterpret_cast<task_base*>(target & ~std::uintptr_t(1)); }
     bool live() const noexcept;
+    /// Make a live entry dead (it fired, or the loop is closing): its target no longer counts it.
+    void unlive() const noexcept;
     /// Drop a dead (cancelled) entry: release its reference.
     void drop_dead() const noexcept;
   };

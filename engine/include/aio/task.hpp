@@ -109,6 +109,10 @@ class task_base : public future_base {
   static void step_cb(void* self);
   static void wakeup_cb(void* self);
   void cancel_sleep_(std::string msg);
+  /// The message of this task's cancellation; the extras are allocated only for a non-empty one.
+  void set_cancel_msg_(std::string msg) {
+    if (!msg.empty() || x_) extras_().cancel_msg = std::move(msg);
+  }
   void cancel_sleep_entry_() noexcept;
   void step();
   void finish_from_coroutine();
