@@ -26,6 +26,28 @@ struct unit {};
 template <class T>
 using storage_t = std::conditional_t<std::is_void_v<T>, unit, T>;
 
+/// A future's value, constructed when it finishes with one. It holds one exactly while its
+/// owner is finished without an exception (future_base::holds_value_()), so it needs no flag of
+/// its own: a std::optional<std::uint64_t> took 16 bytes, this takes 8. The owner's destructor
+/// calls destroy_if(holds_value_()).
+template <class T>
+struct value_box {
+  union {
+    T v;
+  };
+  value_box() noexcept {}
+  value_box(const value_box&) = delete;
+  ~value_box() {}
+  template <class... A>
+  void emplace(A&&... a) {
+    ::new (static_cast<void*>(&v)) T(std::forward<A>(a)...);
+  }
+  void destroy_if(bool holds) noexcept {
+    if constexpr (!std::is_trivially_destructible_v<T>)
+      if (holds) v.~T();
+  }
+};
+
 /// A done-callback: fn(arg) is posted to the ready queue when the future is done. If the
 /// callback is removed or the future dies first, drop(arg) (when non-null) releases `arg`.
 struct done_callback {
@@ -96,9 +118,11 @@ class future_base : public detail::refcounted {
   /// reports for a cancelled child. Empty for a task that ended cancelled.
   std::string py_cancel_message() const { return cancelled_exc_ ? std::string() : cancel_message(); }
   /// What a task waiting on this future is suspended on, for observers ("future", "task x", ...).
-  virtual std::string describe() const { return label_ ? label_->text : std::string("future"); }
-  void set_label(std::string l) { label_ = detail::make_label(std::move(l)); }
-  void set_label(detail::label_ref l) noexcept { label_ = std::move(l); }
+  virtual std::string describe() const { return "future"; }
+  /// Name what this future stands for ("lock db"): a plain future's describe() returns it.
+  /// Tasks and gathers describe themselves and ignore it (so they carry no label field).
+  virtual void set_label(detail::label_ref) noexcept {}
+  void set_label(std::string l) { set_label(detail::make_label(std::move(l))); }
 
   void add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr);
   /// Removes every registration of (fn, arg); returns how many were removed.
@@ -106,7 +130,7 @@ class future_base : public detail::refcounted {
   /// Convenience form: f(*this) runs in a later loop pass once done.
   void add_done_callback(std::function<void(future_base&)> f);
 
-  /// Type-erased access to the stored value (std::optional<storage_t<T>>*), for future<T>.
+  /// Type-erased access to the stored value (detail::value_box<storage_t<T>>*), for future<T>.
   virtual void* value_slot() noexcept = 0;
 
  protected:
@@ -129,6 +153,8 @@ class future_base : public detail::refcounted {
     return *x_;
   }
   bool has_more_cbs_() const noexcept { return x_ && !x_->more_cbs.empty(); }
+  /// Whether the subclass's value_box holds a value: it finished, and not with an exception.
+  bool holds_value_() const noexcept { return st_ == status::finished && !exc_; }
 
   // (st_ and retrieved_ come first: they fill the tail padding of refcounted's counter.)
   status st_ = status::pending;
@@ -136,7 +162,6 @@ class future_base : public detail::refcounted {
   bool cancelled_exc_ = false;  // the cancel message is a task's one-shot _cancelled_exc message
   event_loop* loop_;
   std::exception_ptr exc_;
-  detail::label_ref label_;
   // Done-callbacks in registration order: the first inline (almost every future has exactly one,
   // its awaiting task's wake-up), any more in the extras.
   detail::done_callback cb0_{nullptr, nullptr, nullptr};
@@ -148,6 +173,10 @@ template <class T>
 class future_state final : public future_base {
  public:
   using future_base::future_base;
+  ~future_state() override { value.destroy_if(holds_value_()); }
+  using future_base::set_label;
+  void set_label(label_ref l) noexcept override { label_ = std::move(l); }
+  std::string describe() const override { return label_ ? label_->text : std::string("future"); }
   void* value_slot() noexcept override { return &value; }
   template <class... A>
   void set(A&&... a) {
@@ -162,7 +191,10 @@ class future_state final : public future_base {
     value.emplace();
     finish_();
   }
-  std::optional<storage_t<T>> value;
+  value_box<storage_t<T>> value;
+
+ private:
+  label_ref label_;
 };
 
 /// Awaiting any future: suspend the current task on it; on resume deliver a pending
@@ -188,7 +220,7 @@ struct future_awaiter_base {
 template <class T>
 const storage_t<T>& stored_value(future_base& f) {
   f.check_result();
-  return **static_cast<std::optional<storage_t<T>>*>(f.value_slot());
+  return static_cast<value_box<storage_t<T>>*>(f.value_slot())->v;
 }
 }  // namespace detail
 

@@ -66,8 +66,9 @@ class gather_state final : public gather_core {
       : gather_core(loop, std::move(ch), rex), build_(std::move(b)) {
     attach();
   }
+  ~gather_state() override { value.destroy_if(holds_value_()); }
   void* value_slot() noexcept override { return &value; }
-  std::optional<R> value;
+  value_box<R> value;
 
  private:
   void build_result() override {

@@ -156,8 +156,9 @@ class task_state final : public task_base {
     set_name(std::move(name));
     schedule_first_step();
   }
+  ~task_state() override { value.destroy_if(holds_value_()); }
   void* value_slot() noexcept override { return &value; }
-  std::optional<storage_t<T>> value;
+  value_box<storage_t<T>> value;
 
  private:
   // The top coroutine's promise, found from its frame (the task keeps no pointer to it).
@@ -206,7 +207,7 @@ class task {
     T await_resume() {
       deliver_pending();
       f->check_result();
-      if constexpr (!std::is_void_v<T>) return *static_cast<detail::task_state<T>*>(f)->value;
+      if constexpr (!std::is_void_v<T>) return static_cast<detail::task_state<T>*>(f)->value.v;
     }
   };
   awaiter operator co_await() const noexcept { return awaiter{{s_.get()}, detail::ref_ptr<future_base>(s_.get())}; }
