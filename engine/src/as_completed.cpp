@@ -18,7 +18,7 @@ as_completed_state::as_completed_state(event_loop& loop, std::vector<ref_ptr<fut
     auto* l = new link{this, f};
     add_ref();
     todo_.push_back(l);
-    f->add_done_callback(&on_completion, l, &drop_link);
+    f->add_done_callback(callback_for<&on_completion, &drop_link>, l);
   }
   // The timer captures a raw pointer: the destructor cancels it, and no cycle forms.
   if (!todo_.empty() && timeout) timeout_handle_ = loop.call_later(*timeout, [this] { on_timeout(); });

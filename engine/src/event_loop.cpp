@@ -73,7 +73,7 @@ event_loop::~event_loop() {
   for (;;) {
     while (!ready_.empty()) {
       auto it = ready_.pop_front();
-      if (it.drop) it.drop(it.arg);
+      if (it.ops->drop) it.ops->drop(it.arg);
     }
     auto timers = std::move(timers_);
     timers_.clear();
@@ -112,7 +112,7 @@ void event_loop::run_handle(void* p) {
 handle_ref event_loop::call_soon(std::function<void()> f) {
   handle_ref h(new detail::function_handle<handle>(std::move(f)));
   h->add_ref();  // the ready queue's reference
-  post(&event_loop::run_handle, h.get(), &event_loop::drop_handle);
+  post(detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, h.get());
   return h;
 }
 
@@ -132,7 +132,7 @@ void event_loop::push_remote(ready_item it, bool ends_remote) noexcept {
 void event_loop::call_soon_threadsafe(std::function<void()> f) {
   auto* h = new detail::function_handle<handle>(std::move(f));
   h->add_ref();  // the queue's reference, handed to the loop thread with the entry
-  push_remote({&event_loop::run_handle, h, &event_loop::drop_handle}, false);
+  push_remote({&detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, h}, false);
 }
 
 void event_loop::begin_remote() {
@@ -140,8 +140,8 @@ void event_loop::begin_remote() {
   ++inbox_->out;
 }
 
-void event_loop::post_remote(void (*fn)(void*), void* arg, void (*drop)(void*)) noexcept {
-  push_remote({fn, arg, drop}, true);
+void event_loop::post_remote(const detail::callback_ops& ops, void* arg) noexcept {
+  push_remote({&ops, arg}, true);
 }
 
 void event_loop::drain_remote() {
@@ -362,10 +362,10 @@ double event_loop::run_once() {
     e.unlive();
     if (e.is_sleep()) {
       if (observer_) observer_->on_timer_fired({e.when, nullptr, e.sleeper()});
-      post(&task_base::sleep_fire_cb, e.sleeper(), &task_base::release_cb);
+      post(detail::callback_for<&task_base::sleep_fire_cb, &task_base::release_cb>, e.sleeper());
     } else {
       if (observer_) observer_->on_timer_fired({e.when, e.handle(), nullptr});
-      post(&event_loop::run_handle, e.handle(), &event_loop::drop_handle);
+      post(detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, e.handle());
     }
   }
 
@@ -375,7 +375,7 @@ double event_loop::run_once() {
     if (debug_)
       run_debug(it);
     else
-      it.fn(it.arg);
+      it.ops->fn(it.arg);
   }
 
   running_ = false;
@@ -394,14 +394,14 @@ void event_loop::run_debug(ready_item it) {
   // else is described before it runs, while `arg` is surely alive.
   detail::ref_ptr<task_base> task;
   std::string what;
-  if (task_base::is_step_callback(it.fn))
+  if (task_base::is_step_callback(it.ops))
     task = detail::ref_ptr<task_base>(static_cast<task_base*>(it.arg));
-  else if (it.fn == &event_loop::run_handle)
+  else if (it.ops->fn == &event_loop::run_handle)
     what = debug::handle_repr(*static_cast<handle*>(it.arg));
   else
     what = "<Handle>";
   double t0 = detail::platform::monotonic_seconds();
-  it.fn(it.arg);
+  it.ops->fn(it.arg);
   double dt = detail::platform::monotonic_seconds() - t0;
   if (dt >= slow_callback_duration) {
     if (task) what = debug::task_repr(*task);

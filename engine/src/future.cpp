@@ -22,17 +22,20 @@ void run_function_callback(void* p) {
   cb->f(*cb->self);
 }
 void pin_function_callback(const detail::done_callback& c, future_base* self) {
-  if (c.fn == &run_function_callback) static_cast<function_callback*>(c.arg)->fut = detail::ref_ptr<future_base>(self);
+  if (c.ops->fn == &run_function_callback) static_cast<function_callback*>(c.arg)->fut = detail::ref_ptr<future_base>(self);
 }
 void drop_function_callback(void* p) { delete static_cast<function_callback*>(p); }
+constexpr const detail::callback_ops& k_function_ops = detail::callback_for<&run_function_callback, &drop_function_callback>;
+void drop(const detail::done_callback& c) noexcept {
+  if (c.ops->drop) c.ops->drop(c.arg);
+}
 }  // namespace
 
 future_base::~future_base() {
   report_unretrieved_("Future", nullptr);
-  if (cb0_.fn && cb0_.drop) cb0_.drop(cb0_.arg);
+  if (cb0_.ops) drop(cb0_);
   if (x_)
-    for (auto& cb : x_->more_cbs)
-      if (cb.drop) cb.drop(cb.arg);
+    for (auto& cb : x_->more_cbs) drop(cb);
 }
 
 void future_base::report_unretrieved_slow_(const char* kind, task_base* t) noexcept {
@@ -95,56 +98,56 @@ void future_base::finish_() noexcept {
 // asyncio's __schedule_callbacks: each callback is queued with call_soon, in registration order.
 // The entries take over the callbacks' `arg` ownership.
 void future_base::schedule_callbacks_() noexcept {
-  if (!cb0_.fn) return;  // none registered (the first slot is always filled first)
-  if (!has_more_cbs_() && cb0_.fn != &run_function_callback) {
+  if (!cb0_.ops) return;  // none registered (the first slot is always filled first)
+  if (!has_more_cbs_() && cb0_.ops != &k_function_ops) {
     // The common case, one engine callback (the awaiting task's wake-up): no pinning, no list.
-    loop_->post(cb0_.fn, cb0_.arg, cb0_.drop);
-    cb0_.fn = nullptr;
+    loop_->post(*cb0_.ops, cb0_.arg);
+    cb0_.ops = nullptr;
     return;
   }
   schedule_callbacks_slow_();
 }
 
 void future_base::schedule_callbacks_slow_() noexcept {
-  auto cb = std::exchange(cb0_, {nullptr, nullptr, nullptr});
+  auto cb = std::exchange(cb0_, {nullptr, nullptr});
   pin_function_callback(cb, this);
-  loop_->post(cb.fn, cb.arg, cb.drop);
+  loop_->post(*cb.ops, cb.arg);
   if (!has_more_cbs_()) return;
   auto more = std::move(x_->more_cbs);
   x_->more_cbs.clear();
   for (auto& c : more) {
     pin_function_callback(c, this);
-    loop_->post(c.fn, c.arg, c.drop);
+    loop_->post(*c.ops, c.arg);
   }
 }
 
-void future_base::add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*)) {
+void future_base::add_done_callback(const detail::callback_ops& ops, void* arg) {
   if (done()) {
-    loop_->post(fn, arg, drop);
-  } else if (!cb0_.fn) {
-    cb0_ = {fn, arg, drop};
+    loop_->post(ops, arg);
+  } else if (!cb0_.ops) {
+    cb0_ = {&ops, arg};
   } else {
-    extras_().more_cbs.push_back({fn, arg, drop});
+    extras_().more_cbs.push_back({&ops, arg});
   }
 }
 
 std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
   // Gather the registrations in order, drop the matching ones, store the rest back.
-  if (!cb0_.fn) return 0;
+  if (!cb0_.ops) return 0;
   std::vector<detail::done_callback> all;
   all.push_back(cb0_);
   if (x_) all.insert(all.end(), x_->more_cbs.begin(), x_->more_cbs.end());
   std::size_t n = 0;
   std::vector<detail::done_callback> kept;
   for (auto& c : all) {
-    if (c.fn == fn && c.arg == arg) {
-      if (c.drop) c.drop(c.arg);
+    if (c.ops->fn == fn && c.arg == arg) {
+      drop(c);
       ++n;
     } else {
       kept.push_back(c);
     }
   }
-  cb0_ = {nullptr, nullptr, nullptr};
+  cb0_ = {nullptr, nullptr};
   if (x_) x_->more_cbs.clear();
   if (!kept.empty()) {
     cb0_ = kept.front();
@@ -156,7 +159,7 @@ std::size_t future_base::remove_done_callback(void (*fn)(void*), void* arg) {
 void future_base::add_done_callback(std::function<void(future_base&)> f) {
   auto* cb = new function_callback{std::move(f), this, {}};
   if (done()) cb->fut = detail::ref_ptr<future_base>(this);  // queued at once
-  add_done_callback(&run_function_callback, cb, &drop_function_callback);
+  add_done_callback(k_function_ops, cb);
 }
 
 namespace detail {

@@ -9,6 +9,7 @@ struct gather_link {
   ref_ptr<gather_core> g;
   future_base* child;
 };
+void delete_link(void* p) { delete static_cast<gather_link*>(p); }
 }  // namespace
 
 gather_core::gather_core(event_loop& loop, std::vector<ref_ptr<future_base>> children, bool return_exceptions)
@@ -22,7 +23,7 @@ void gather_core::attach() {
     seen.push_back(c.get());
     ++nfuts_;
     auto* link = new gather_link{ref_ptr<gather_core>(this), c.get()};
-    c->add_done_callback(&gather_core::child_done, link, [](void* p) { delete static_cast<gather_link*>(p); });
+    c->add_done_callback(callback_for<&gather_core::child_done, &delete_link>, link);
   }
 }
 

@@ -45,9 +45,9 @@ void shield_link(const ref_ptr<future_base>& inner, const ref_ptr<future_base>& 
   s->outer = outer;
   s->copy = copy;
   s->add_ref();
-  inner->add_done_callback(&inner_done, s.get(), &release_state);
+  inner->add_done_callback(callback_for<&inner_done, &release_state>, s.get());
   s->add_ref();
-  outer->add_done_callback(&outer_done, s.get(), &release_state);
+  outer->add_done_callback(callback_for<&outer_done, &release_state>, s.get());
 }
 
 }  // namespace aio::detail

@@ -67,7 +67,7 @@ coro<void> wait_core(std::vector<ref_ptr<future_base>> fs, return_when when, std
   for (auto& f : fs) {
     s->links.push_back(std::make_unique<wait_link>(wait_link{s.get(), f}));
     s->add_ref();
-    f->add_done_callback(&on_completion, s->links.back().get(), &drop_link);
+    f->add_done_callback(callback_for<&on_completion, &drop_link>, s->links.back().get());
   }
 
   wait_cleanup cleanup{*s};

@@ -13,7 +13,7 @@ void release_ref(void* p) { static_cast<future_base*>(p)->release(); }
 
 void add_release_waiter(future_base& fut, const ref_ptr<future_base>& waiter) {
   waiter->add_ref();
-  fut.add_done_callback(&release_waiter_cb, waiter.get(), &release_ref);
+  fut.add_done_callback(callback_for<&release_waiter_cb, &release_ref>, waiter.get());
 }
 void remove_release_waiter(future_base& fut, const ref_ptr<future_base>& waiter) {
   fut.remove_done_callback(&release_waiter_cb, waiter.get());

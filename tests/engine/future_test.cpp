@@ -15,6 +15,9 @@ namespace {
 std::vector<int>* g_log = nullptr;
 void log_cb(void* arg) { g_log->push_back(static_cast<int>(reinterpret_cast<std::intptr_t>(arg))); }
 void* tag(int i) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(i)); }
+int* g_dropped = nullptr;
+void ignore_cb(void*) {}
+void count_drop(void*) { ++*g_dropped; }
 }  // namespace
 
 TEST_CASE("done-callbacks run in registration order, in the pass after the future is done") {
@@ -22,7 +25,7 @@ TEST_CASE("done-callbacks run in registration order, in the pass after the futur
   std::vector<int> log;
   g_log = &log;
   future<int> f(loop);
-  for (int i = 1; i <= 5; ++i) f.base()->add_done_callback(&log_cb, tag(i));
+  for (int i = 1; i <= 5; ++i) f.base()->add_done_callback(detail::callback_for<&log_cb>, tag(i));
   f.set_result(7);
   CHECK(log.empty());
   loop.run_once();
@@ -35,10 +38,10 @@ TEST_CASE("removing done-callbacks keeps the others in order, the inline one inc
   std::vector<int> log;
   g_log = &log;
   future<void> f(loop);
-  for (int i : {1, 2, 1, 3}) f.base()->add_done_callback(&log_cb, tag(i));
+  for (int i : {1, 2, 1, 3}) f.base()->add_done_callback(detail::callback_for<&log_cb>, tag(i));
   CHECK(f.base()->remove_done_callback(&log_cb, tag(1)) == 2);  // the inline first and a spilled one
   CHECK(f.base()->remove_done_callback(&log_cb, tag(9)) == 0);
-  f.base()->add_done_callback(&log_cb, tag(4));
+  f.base()->add_done_callback(detail::callback_for<&log_cb>, tag(4));
   f.set_result();
   loop.run_once();
   CHECK(log == std::vector<int>{2, 3, 4});
@@ -50,12 +53,11 @@ TEST_CASE("a callback whose future dies pending is dropped, releasing its argume
   {
     event_loop loop;
     future<int> f(loop);
-    static int* counter = nullptr;
-    counter = &dropped;
-    for (int i = 0; i < 3; ++i)
-      f.base()->add_done_callback([](void*) {}, nullptr, [](void*) { ++*counter; });
+    g_dropped = &dropped;
+    for (int i = 0; i < 3; ++i) f.base()->add_done_callback(detail::callback_for<&ignore_cb, &count_drop>, nullptr);
   }
   CHECK(dropped == 3);
+  g_dropped = nullptr;
 }
 
 TEST_CASE("a std::function callback on a future that never completes does not keep it alive") {

@@ -45,6 +45,17 @@ namespace detail {
 /// The loop whose callbacks are running on this thread (event_loop::current()). Constant-
 /// initialised, so reading it is a plain thread-local load, inlined on hot paths.
 inline thread_local event_loop* t_current_loop = nullptr;
+
+/// What a queued callback or a done-callback does: fn(arg) runs it; drop(arg), when non-null,
+/// releases `arg` if it is discarded unrun. There is one constant instance per pair
+/// (callback_for<fn, drop>), so a ready-queue entry and a done-callback registration are two
+/// words, {&ops, arg}, instead of three.
+struct callback_ops {
+  void (*fn)(void*);
+  void (*drop)(void*);
+};
+template <void (*Fn)(void*), void (*Drop)(void*) = nullptr>
+inline constexpr callback_ops callback_for{Fn, Drop};
 }  // namespace detail
 
 class event_loop {
@@ -109,7 +120,7 @@ class event_loop {
   /// destructor waits for remote work still out, so a worker never outlives its loop (asyncio.run
   /// likewise waits for the default executor's jobs in shutdown_default_executor).
   void begin_remote();
-  void post_remote(void (*fn)(void*), void* arg, void (*drop)(void*)) noexcept;
+  void post_remote(const detail::callback_ops& ops, void* arg) noexcept;
 
   task_base* current_task() const noexcept { return current_task_; }
   /// Tasks not yet done, in creation order.
@@ -145,13 +156,13 @@ class event_loop {
   std::size_t timer_count() const noexcept { return timers_.size() - cancelled_timers_; }
 
   // ---- engine internals (used by futures, tasks and primitives) ----
-  /// call_soon without a handle: fn(arg) runs in a later pass, in FIFO order. `arg` is owned by
-  /// the queue entry: if the loop is destroyed first, drop(arg) (when non-null) releases it.
+  /// call_soon without a handle: ops.fn(arg) runs in a later pass, in FIFO order. `arg` is owned
+  /// by the queue entry: if the loop is destroyed first, ops.drop(arg) (when non-null) releases it.
   /// Never throws (so waking a task needs no exception landing pad): if the ready queue cannot
   /// grow, the callback is lost (its `arg` leaked) and this pass of run_once() ends by throwing
   /// std::bad_alloc, which ends the run.
-  void post(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr) noexcept {
-    if (!ready_.try_push_back({fn, arg, drop})) [[unlikely]]
+  void post(const detail::callback_ops& ops, void* arg) noexcept {
+    if (!ready_.try_push_back({&ops, arg})) [[unlikely]]
       lost_post_ = true;
   }
   void cancel_timer(timer_handle& t) noexcept;
@@ -171,9 +182,8 @@ class event_loop {
 
  private:
   struct ready_item {
-    void (*fn)(void*);
+    const detail::callback_ops* ops;
     void* arg;
-    void (*drop)(void*);
   };
   struct remote_inbox;  // callbacks posted from other threads (mutex-protected)
   void push_remote(ready_item it, bool ends_remote) noexcept;

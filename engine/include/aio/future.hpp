@@ -48,12 +48,11 @@ struct value_box {
   }
 };
 
-/// A done-callback: fn(arg) is posted to the ready queue when the future is done. If the
-/// callback is removed or the future dies first, drop(arg) (when non-null) releases `arg`.
+/// A done-callback: ops.fn(arg) is posted to the ready queue when the future is done. If the
+/// callback is removed or the future dies first, ops.drop(arg) (when non-null) releases `arg`.
 struct done_callback {
-  void (*fn)(void*);
+  const callback_ops* ops;
   void* arg;
-  void (*drop)(void*);
 };
 
 /// What few futures need, allocated the first time one does (future_base::extras_()): a
@@ -124,8 +123,10 @@ class future_base : public detail::refcounted {
   virtual void set_label(detail::label_ref) noexcept {}
   void set_label(std::string l) { set_label(detail::make_label(std::move(l))); }
 
-  void add_done_callback(void (*fn)(void*), void* arg, void (*drop)(void*) = nullptr);
-  /// Removes every registration of (fn, arg); returns how many were removed.
+  /// Engine form: ops.fn(arg) is posted once done (ops is a detail::callback_for<fn, drop>).
+  void add_done_callback(const detail::callback_ops& ops, void* arg);
+  /// Removes every registration whose function is `fn` and argument `arg` (releasing each
+  /// `arg` with its drop); returns how many were removed.
   std::size_t remove_done_callback(void (*fn)(void*), void* arg);
   /// Convenience form: f(*this) runs in a later loop pass once done.
   void add_done_callback(std::function<void(future_base&)> f);
@@ -164,7 +165,7 @@ class future_base : public detail::refcounted {
   std::exception_ptr exc_;
   // Done-callbacks in registration order: the first inline (almost every future has exactly one,
   // its awaiting task's wake-up), any more in the extras.
-  detail::done_callback cb0_{nullptr, nullptr, nullptr};
+  detail::done_callback cb0_{nullptr, nullptr};
   std::unique_ptr<detail::future_extras> x_;  // null until one is needed
 };
 

@@ -70,7 +70,7 @@ class task_base : public future_base {
   void destroy_pending();
   /// True for the loop callbacks that step a task (their arg is the task_base*): debug mode
   /// names the task in its slow-callback report.
-  static bool is_step_callback(void (*fn)(void*)) noexcept { return fn == &step_cb || fn == &wakeup_cb; }
+  static bool is_step_callback(const detail::callback_ops* ops) noexcept { return ops->fn == &step_cb || ops->fn == &wakeup_cb; }
   /// The loop's timer heap calls this when the sleep's deadline passes (asyncio's
   /// _set_result_unless_cancelled on the sleep future): the task wakes in the next pass.
   static void sleep_fire_cb(void* self);

@@ -53,7 +53,7 @@ class thread_pool {
       lk.unlock();
       job->execute();
       // From here on the job and its loop belong to the loop thread.
-      job->loop().post_remote(&finish_cb, job, &executor_job::drop_cb);
+      job->loop().post_remote(detail::callback_for<&finish_cb, &executor_job::drop_cb>, job);
       lk.lock();
     }
   }
