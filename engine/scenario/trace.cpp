@@ -58,8 +58,8 @@ void task_tracer::on_task_suspended(task_base& t, const future_base* /*on*/) {
 void task_tracer::on_task_resumed(task_base& t) { sink_.emit(base(t, "resumed")); }
 void task_tracer::on_task_done(task_base& t) {
   auto e = base(t, "done");
-  auto* slot = static_cast<std::optional<value>*>(t.value_slot());
-  if (slot && *slot && !(**slot).is_null()) e["result"] = **slot;
+  // Every scenario task is a task<value>.
+  if (auto* v = aio::detail::held_value<value>(t); v && !v->is_null()) e["result"] = *v;
   sink_.emit(e);
 }
 void task_tracer::on_task_failed(task_base& t, const std::exception_ptr& x) {
