@@ -162,18 +162,18 @@ timer_ref event_loop::call_at(double when, std::function<void()> f) {
 void event_loop::schedule(timer_ref t, double when) {
   if (t->in_heap_) cancel_timer(*t);  // rescheduling: the old entry goes
   if (t->stale_) purge_cancelled_timers();  // (rare) one entry per handle at most
+  const std::uint32_t seq = next_timer_seq();
   t->when_ = when;
-  t->seq_ = ++timer_seq_;
   t->loop_ = this;
-  t->in_heap_ = true;
   timer_handle* raw = t.get();
-  heap_push({when, raw->seq_, reinterpret_cast<std::uintptr_t>(raw)});
+  heap_push({when, seq, reinterpret_cast<std::uintptr_t>(raw)});
+  t->in_heap_ = true;
   t.leak();  // the heap's reference
   if (observer_) observer_->on_timer_scheduled({when, raw, nullptr});
 }
 
 void event_loop::schedule_sleep(task_base& t, double when) {
-  const std::uint64_t seq = ++timer_seq_;
+  const std::uint32_t seq = next_timer_seq();
   heap_push({when, seq, reinterpret_cast<std::uintptr_t>(&t) | 1u});
   t.sleep_seq_ = seq;
   t.add_ref();  // the heap's reference
@@ -277,6 +277,31 @@ void sift_up(std::vector<E>& h, std::size_t pos) {
   sift_down(h, start, pos);
 }
 }  // namespace
+
+// Sequence numbers would pass 2^32: number the entries afresh, 1..n, in their order. A sorted
+// array is a heap, every comparison between entries gives what it gave before, and a sleeping
+// task's sleep_seq_ follows its live entry. (Liveness is read for all entries first: a dead
+// entry's old number may equal some live entry's new one.) Never runs in practice below 4e9
+// timers; a test forces it with set_timer_seq().
+void event_loop::renumber_timers() noexcept {
+  constexpr std::uintptr_t k_live_mark = 2;  // tasks are at least 8-byte aligned: bit 1 is free
+  for (auto& e : timers_) {
+    if (e.is_sleep() && e.live()) {
+      e.sleeper()->sleep_seq_ = 0;
+      e.target |= k_live_mark;
+    }
+  }
+  std::sort(timers_.begin(), timers_.end());
+  std::uint32_t n = 0;
+  for (auto& e : timers_) {
+    e.seq = ++n;
+    if (e.target & k_live_mark) {
+      e.target &= ~k_live_mark;
+      e.sleeper()->sleep_seq_ = n;
+    }
+  }
+  timer_seq_ = n;
+}
 
 event_loop::timer_entry event_loop::heap_pop() {
   timer_entry last = timers_.back();

@@ -91,7 +91,7 @@ void task_base::suspend_on(detail::coro_handle<> h, future_base& f) {
 void task_base::sleep_at(detail::coro_handle<> h, double delay) {
   loop_->schedule_sleep(*this, loop_->time() + delay);  // may throw (heap growth): nothing changed then
   resume_point_ = h;
-  sleep_delay_ = delay;
+  sleep_delay_ = static_cast<float>(delay);
   sleep_ = sleep_state::pending;
   if (auto* o = loop_->observer()) o->on_task_suspended(*this, nullptr);
   // asyncio's __step: `if self._must_cancel: if self._fut_waiter.cancel(msg): ...`

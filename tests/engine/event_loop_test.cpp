@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -220,5 +221,42 @@ TEST_CASE("timer heap: 5,000 timers with random and tied deadlines, some cancell
   for (auto& e : want) want_seq.push_back(e.seq);
   CHECK(fired.size() == want_seq.size());
   CHECK(fired == want_seq);
+  CHECK(loop.timer_count() == 0);
+}
+
+TEST_CASE("timer sequence numbers renumbered before 2^32: ties keep scheduling order, a sleep's live entry stays the live one") {
+  // Sequence numbers are 32-bit; when they would run out the heap is numbered afresh 1..n in
+  // (when, seq) order. Set up the collision a naive renumbering falls into: task t has a dead
+  // entry (its cancelled sleep: deadline 10, seq 2) and a live one (deadline 6) that becomes 2.
+  event_loop loop;
+  std::vector<std::string> log;
+  double woke_at = -1;
+  loop.call_at(2, [&log] { log.push_back("h"); });  // seq 1; keeps the dead entry off the top
+  auto sleeper = [&]() -> coro<void> {
+    try {
+      co_await sleep(10);  // seq 2
+    } catch (const cancelled_error&) {
+      log.push_back("t cancelled");
+    }
+    co_await sleep(5);  // seq 4, deadline 6
+    woke_at = loop.time();
+  };
+  auto body = [&]() -> coro<void> {
+    auto t = create_task(sleeper());
+    co_await sleep(0);  // t's first step: its sleep(10) takes seq 2
+    co_await sleep(1);  // seq 3
+    t.cancel();
+    co_await sleep(0);  // t catches it and sleeps again
+    for (int i = 0; i < 3; ++i) loop.call_at(30, [&log, i] { log.push_back("a" + std::to_string(i)); });
+    loop.set_timer_seq(std::numeric_limits<std::uint32_t>::max() - 1);
+    for (int i = 0; i < 2; ++i) loop.call_at(30, [&log, i] { log.push_back("b" + std::to_string(i)); });  // b1 renumbers
+    // h, t's live and dead entries, a0-a2 and b0 numbered 1..7, then b1 took 8.
+    CHECK(loop.timer_seq() == 8);
+    co_await t;
+    co_await sleep(30);  // past the ties at 30
+  };
+  run(loop, body());
+  CHECK(woke_at == 6.0);
+  CHECK(log == std::vector<std::string>{"t cancelled", "h", "a0", "a1", "a2", "b0", "b1"});
   CHECK(loop.timer_count() == 0);
 }

@@ -171,6 +171,9 @@ class event_loop {
   void schedule_sleep(task_base& t, double when);
   /// A task's sleep entry was cancelled: it stays in the heap, counted, until dropped lazily.
   void count_cancelled_timer() noexcept { ++cancelled_timers_; }
+  /// Tests: the last timer sequence number handed out (to exercise renumber_timers()).
+  std::uint32_t timer_seq() const noexcept { return timer_seq_; }
+  void set_timer_seq(std::uint32_t s) noexcept { timer_seq_ = s; }
   void set_current_task(task_base* t) noexcept { current_task_ = t; }
   void register_task(task_base& t) noexcept;
   void unregister_task(task_base& t) noexcept;
@@ -191,14 +194,15 @@ class event_loop {
   void run_debug(ready_item it);
   static void drop_handle(void* h);
   static void run_handle(void* h);
-  /// A timer heap entry, by value (24 bytes): ordered by (deadline, scheduling sequence) without
+  /// A timer heap entry, by value (24 bytes natively, 16 in wasm32): ordered by (deadline,
+  /// scheduling sequence) without
   /// touching its target, so equal deadlines fire in the order they were scheduled. The target
   /// is a timer handle, or (low bit set) a task sleeping in sleep(d > 0); the entry holds a
   /// reference to it. A handle has at most one entry, live while its in_heap_; a task's entry is
   /// live while the task's sleep_seq_ is the entry's seq.
   struct timer_entry {
     double when;
-    std::uint64_t seq;
+    std::uint32_t seq;  // see next_timer_seq()
     std::uintptr_t target;
     bool operator<(const timer_entry& o) const noexcept;
     bool is_sleep() const noexcept { return target & 1u; }
@@ -210,6 +214,15 @@ class event_loop {
     /// Drop a dead (cancelled) entry: release its reference.
     void drop_dead() const noexcept;
   };
+  /// The next scheduling sequence number. They are 32-bit (a wasm32 entry is 16 bytes, not 24):
+  /// before they would run out, renumber_timers() numbers the entries in the heap afresh from 1,
+  /// in their (when, seq) order, so ties keep breaking in scheduling order.
+  std::uint32_t next_timer_seq() {
+    if (timer_seq_ == std::numeric_limits<std::uint32_t>::max()) [[unlikely]]
+      renumber_timers();
+    return ++timer_seq_;
+  }
+  void renumber_timers() noexcept;
   void heap_push(timer_entry e);
   timer_entry heap_pop();
   void drop_cancelled_timers();
@@ -220,7 +233,7 @@ class event_loop {
   detail::chunk_queue<ready_item> ready_;  // asyncio's _ready deque
   std::vector<timer_entry> timers_;  // min-heap on (when, seq), heapq's algorithms; each holds a reference
   std::size_t cancelled_timers_ = 0;  // entries whose timer was cancelled, not yet removed
-  std::uint64_t timer_seq_ = 0;
+  std::uint32_t timer_seq_ = 0;
   std::uint64_t task_ids_ = 0;
   std::uint32_t pending_injections_ = 0;
   task_base* current_task_ = nullptr;

@@ -157,10 +157,17 @@ class future_base : public detail::refcounted {
   /// Whether the subclass's value_box holds a value: it finished, and not with an exception.
   bool holds_value_() const noexcept { return st_ == status::finished && !exc_; }
 
-  // (st_ and retrieved_ come first: they fill the tail padding of refcounted's counter.)
+  // The flags come first: they fill the padding after refcounted's 32-bit counter.
   status st_ = status::pending;
-  bool retrieved_ = false;  // result()/exception() seen: no "never retrieved" report
-  bool cancelled_exc_ = false;  // the cancel message is a task's one-shot _cancelled_exc message
+  bool retrieved_ : 1 = false;      // result()/exception() seen: no "never retrieved" report
+  bool cancelled_exc_ : 1 = false;  // the cancel message is a task's one-shot _cancelled_exc message
+  // task_base's flags live here too, in that same padding (a task is 8 bytes smaller in wasm32):
+  bool must_cancel_ : 1 = false;  // cancel() found nothing to cancel: deliver at the next step
+  bool started_ : 1 = false;      // its first step has run
+  /// A task's sleep(delay > 0), as asyncio's sleep future would be: none, pending (its timer
+  /// entry is live), fired (woken next pass), cancelled.
+  enum class sleep_state : std::uint8_t { none, pending, fired, cancelled };
+  sleep_state sleep_ = sleep_state::none;
   event_loop* loop_;
   std::exception_ptr exc_;
   // Done-callbacks in registration order: the first inline (almost every future has exactly one,
@@ -217,6 +224,14 @@ struct future_awaiter_base {
   }
   static void deliver_pending_slow();
 };
+
+/// The value `f` (a future<T> or task<T>) finished with, without checking or marking anything
+/// (for observers and tracers); nullptr unless it finished with a value.
+template <class T>
+const storage_t<T>* held_value(future_base& f) noexcept {
+  if (f.state() != future_base::status::finished || f.stored_exception()) return nullptr;
+  return &static_cast<value_box<storage_t<T>>*>(f.value_slot())->v;
+}
 
 template <class T>
 const storage_t<T>& stored_value(future_base& f) {

@@ -43,7 +43,6 @@ class timer_handle : public handle {
   friend class event_loop;
   friend class detail_timer_heap_access;
   double when_ = 0;
-  std::uint64_t seq_ = 0;  // scheduling order: breaks ties between equal deadlines
   event_loop* loop_ = nullptr;
   bool in_heap_ = false;  // its heap entry is live (not fired, not cancelled)
   bool stale_ = false;    // a cancelled entry of it is still in the heap

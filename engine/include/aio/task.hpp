@@ -77,9 +77,6 @@ class task_base : public future_base {
   /// Releases a reference (the `drop` of the callbacks that hold one on a task).
   static void release_cb(void* self);
 
-  task_base* next_in_loop = nullptr;  // event_loop's intrusive list of live tasks
-  task_base* prev_in_loop = nullptr;
-
  protected:
   task_base(event_loop& loop, detail::coro_handle<> top) noexcept;
   ~task_base() override;
@@ -105,7 +102,6 @@ class task_base : public future_base {
 
  private:
   friend class event_loop;  // the timer heap reads and clears sleep_seq_
-  enum class sleep_state : std::uint8_t { none, pending, fired, cancelled };
   static void step_cb(void* self);
   static void wakeup_cb(void* self);
   void cancel_sleep_(std::string msg);
@@ -133,18 +129,22 @@ class task_base : public future_base {
     return std::exchange(x_->inject, nullptr);
   }
 
+  // (Ordered so that nothing is padded, natively or in wasm32; the flags are future_base's.)
   detail::coro_handle<> top_;
   detail::coro_handle<> resume_point_;
   future_base* fut_waiter_ = nullptr;
+
+ public:
+  task_base* next_in_loop = nullptr;  // event_loop's intrusive list of live tasks
+  task_base* prev_in_loop = nullptr;
+
+ private:
+  // sleep(delay > 0): the sequence number of its live timer-heap entry (0: none; the loop
+  // renumbers before 2^32), and the delay, for "sleep 1500ms" (a float: only ever printed).
+  std::uint32_t sleep_seq_ = 0;
   std::uint64_t id_;
-  // sleep(delay > 0): the sequence number of its live timer-heap entry (0: none), the delay
-  // (for "sleep 1500ms") and the state of the would-be sleep future.
-  std::uint64_t sleep_seq_ = 0;
-  double sleep_delay_ = 0;
+  float sleep_delay_ = 0;
   int num_cancels_requested_ = 0;
-  bool must_cancel_ = false;
-  bool started_ = false;
-  sleep_state sleep_ = sleep_state::none;
 };
 
 namespace detail {
