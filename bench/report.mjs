@@ -224,8 +224,10 @@ export function renderMarkdown({ facts, results, workloads, median, reps, totalS
       "It counts everything that exists because the tasks do: task object, coroutine frame, the sleep's future " +
       "and timer (in aio the task's own timer-heap entry stands for both: a sleep allocates nothing), the loop's " +
       "ready queue as it stands then (aio's, like CPython's deque, frees its blocks as they are run) and timer heap " +
-      "as it grew, and main's list of handles (8 bytes a task " +
-      `in every implementation). Median of ${reps.override ?? `${reps.mem["aio-native"]} (aio, Node) or ${reps.mem.cpython} (CPython, slow under tracemalloc)`} ` +
+      "as it grew, and main's list of handles (a pointer a task: 8 bytes natively and in CPython, 4 in wasm32). " +
+      "Two measures for aio: heap growth includes malloc's own chunk headers and rounding (glibc's and dlmalloc's " +
+      "differ); bytes requested are what the engine asked for, which is what `tracemalloc` counts for CPython. " +
+      `Median of ${reps.override ?? `${reps.mem["aio-native"]} (aio, Node) or ${reps.mem.cpython} (CPython, slow under tracemalloc)`} ` +
       "runs after a warm-up; the numbers repeat exactly from run to run. The engine recycles freed blocks " +
       "through per-thread free lists (`engine/include/aio/detail/pool.hpp`); the probe empties them " +
       "(`pool_trim()`) before its baseline, so every block the pending tasks hold comes fresh from the heap and " +
