@@ -5,8 +5,9 @@
 // Measured for real: the CPU time (utime + stime from /proc/<pid>/stat) of every
 // process of this Chromium instance (the browser, found by its --user-data-dir,
 // and all its descendants: renderer with the page and the worker, GPU, utility
-// processes), over 4 s in the middle of the sleep. A control measurement over a
-// 2 s `block:` (a busy loop in the engine) shows the method sees a busy worker.
+// processes), over two 3 s windows in the middle of the sleep (the quieter one is
+// checked). A control measurement over a 2 s `block:` (a busy loop in the engine)
+// shows the method sees a busy worker.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,9 +80,13 @@ describe('idle CPU', () => {
     await page.click('#run');
     await waitForTrace(page, 'sleeping');
     await page.waitForTimeout(2000); // let start-up work settle
-    const idle = await cpuOver(site, 4000);
+    // Two 3 s windows, the quieter one counts: an idle engine is idle in both, while a spike
+    // from something else on a shared machine (it happens: 0.035 once against 0.017-0.022
+    // usually) lands in one. A polling loop would show in both.
+    const windows = [await cpuOver(site, 3000), await cpuOver(site, 3000)];
+    const idle = windows[0].cores <= windows[1].cores ? windows[0] : windows[1];
     assert.equal(await waitForEnd(page, { timeout: 15_000 }), 'ok');
-    console.log(`# CPU: busy block ${busy.cores.toFixed(3)} cores, idle sleep ${idle.cores.toFixed(3)} cores (${idle.processes} processes)`);
+    console.log(`# CPU: busy block ${busy.cores.toFixed(3)} cores, idle sleep ${windows.map((w) => w.cores.toFixed(3)).join(' / ')} cores (${idle.processes} processes)`);
     assert.ok(idle.processes >= 3, 'found the browser and its child processes');
     // A busy worker takes a core (less when the machine is loaded); the idle run ~nothing.
     assert.ok(busy.cores > 0.3, `a busy-waiting worker should use most of a core, measured ${busy.cores}`);
