@@ -225,18 +225,24 @@ struct future_awaiter_base {
   static void deliver_pending_slow();
 };
 
-/// The value `f` (a future<T> or task<T>) finished with, without checking or marking anything
-/// (for observers and tracers); nullptr unless it finished with a value.
+/// The value box of `f`, a future<T> or task<T> (engaged only if it finished with a value).
+template <class T>
+value_box<storage_t<T>>& box_of(future_base& f) noexcept {
+  return *static_cast<value_box<storage_t<T>>*>(f.value_slot());
+}
+
+/// The value `f` finished with, without checking or marking anything (for observers and
+/// tracers); nullptr unless it finished with a value.
 template <class T>
 const storage_t<T>* held_value(future_base& f) noexcept {
   if (f.state() != future_base::status::finished || f.stored_exception()) return nullptr;
-  return &static_cast<value_box<storage_t<T>>*>(f.value_slot())->v;
+  return &box_of<T>(f).v;
 }
 
 template <class T>
 const storage_t<T>& stored_value(future_base& f) {
   f.check_result();
-  return static_cast<value_box<storage_t<T>>*>(f.value_slot())->v;
+  return box_of<T>(f).v;
 }
 }  // namespace detail
 
