@@ -98,6 +98,7 @@ void event_loop::throw_no_running_loop() { throw std::runtime_error("no running 
 // ---- scheduling ----
 
 void event_loop::drop_handle(void* p) { static_cast<handle*>(p)->release(); }
+constinit const detail::callback_ops event_loop::handle_ops_{&event_loop::run_handle, &event_loop::drop_handle};
 
 void event_loop::run_handle(void* p) {
   auto h = detail::ref_ptr<handle>::adopt(static_cast<handle*>(p));
@@ -112,7 +113,7 @@ void event_loop::run_handle(void* p) {
 handle_ref event_loop::call_soon(std::function<void()> f) {
   handle_ref h(new detail::function_handle<handle>(std::move(f)));
   h->add_ref();  // the ready queue's reference
-  post(detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, h.get());
+  post(handle_ops_, h.get());
   return h;
 }
 
@@ -132,7 +133,7 @@ void event_loop::push_remote(ready_item it, bool ends_remote) noexcept {
 void event_loop::call_soon_threadsafe(std::function<void()> f) {
   auto* h = new detail::function_handle<handle>(std::move(f));
   h->add_ref();  // the queue's reference, handed to the loop thread with the entry
-  push_remote({&detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, h}, false);
+  push_remote({&handle_ops_, h}, false);
 }
 
 void event_loop::begin_remote() {
@@ -390,7 +391,7 @@ double event_loop::run_once() {
       post(detail::callback_for<&task_base::sleep_fire_cb, &task_base::release_cb>, e.sleeper());
     } else {
       if (observer_) observer_->on_timer_fired({e.when, e.handle(), nullptr});
-      post(detail::callback_for<&event_loop::run_handle, &event_loop::drop_handle>, e.handle());
+      post(handle_ops_, e.handle());
     }
   }
 
@@ -421,7 +422,7 @@ void event_loop::run_debug(ready_item it) {
   std::string what;
   if (task_base::is_step_callback(it.ops))
     task = detail::ref_ptr<task_base>(static_cast<task_base*>(it.arg));
-  else if (it.ops->fn == &event_loop::run_handle)
+  else if (it.ops == &handle_ops_)
     what = debug::handle_repr(*static_cast<handle*>(it.arg));
   else
     what = "<Handle>";

@@ -43,7 +43,7 @@ task_base::~task_base() {
 void task_base::schedule_first_step() noexcept {
   loop_->register_task(*this);
   add_ref();  // the queued step's reference
-  loop_->post(detail::callback_for<&task_base::step_cb, &task_base::release_cb>, this);
+  loop_->post(step_ops_, this);
 }
 
 void task_base::report_created_(observer& o) { o.on_task_created(*this, loop_->current_task()); }
@@ -62,6 +62,8 @@ void task_base::step_cb(void* self) {
 void task_base::wakeup_cb(void* self) { step_cb(self); }
 
 void task_base::release_cb(void* self) { static_cast<task_base*>(self)->release(); }
+constinit const detail::callback_ops task_base::step_ops_{&task_base::step_cb, &task_base::release_cb};
+constinit const detail::callback_ops task_base::wakeup_ops_{&task_base::wakeup_cb, &task_base::release_cb};
 
 bool task_base::cancel(std::string msg) {
   if (done()) return false;
@@ -83,7 +85,7 @@ void task_base::suspend_on(detail::coro_handle<> h, future_base& f) {
   resume_point_ = h;
   fut_waiter_ = &f;
   add_ref();  // the done-callback's reference
-  f.add_done_callback(detail::callback_for<&task_base::wakeup_cb, &task_base::release_cb>, this);
+  f.add_done_callback(wakeup_ops_, this);
   if (auto* o = loop_->observer()) o->on_task_suspended(*this, &f);
   if (must_cancel_ && f.cancel(cancel_message())) must_cancel_ = false;
 }
@@ -108,7 +110,7 @@ void task_base::cancel_sleep_(std::string msg) {
   sleep_ = sleep_state::cancelled;
   set_inject_(std::make_exception_ptr(cancelled_error(std::move(msg))));
   add_ref();  // the wake-up's reference
-  loop_->post(detail::callback_for<&task_base::wakeup_cb, &task_base::release_cb>, this);
+  loop_->post(wakeup_ops_, this);
 }
 
 // TimerHandle.cancel on the sleep's timer: its heap entry stays, counted as cancelled, and is
@@ -122,7 +124,7 @@ void task_base::sleep_fire_cb(void* self) {
   auto* t = static_cast<task_base*>(self);
   if (t->sleep_ == sleep_state::pending) {
     t->sleep_ = sleep_state::fired;
-    t->loop_->post(detail::callback_for<&task_base::wakeup_cb, &task_base::release_cb>, t);  // the reference moves on
+    t->loop_->post(wakeup_ops_, t);  // the reference moves on
     return;
   }
   t->release();  // cancelled since it was due
@@ -149,7 +151,7 @@ std::string task_base::waiting_for() const {
 void task_base::yield_at(detail::coro_handle<> h, bool report) {
   resume_point_ = h;
   add_ref();
-  loop_->post(detail::callback_for<&task_base::step_cb, &task_base::release_cb>, this);
+  loop_->post(step_ops_, this);
   if (report)
     if (auto* o = loop_->observer()) o->on_task_suspended(*this, nullptr);
 }

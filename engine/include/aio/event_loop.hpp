@@ -194,9 +194,10 @@ class event_loop {
   void run_debug(ready_item it);
   static void drop_handle(void* h);
   static void run_handle(void* h);
+  static const detail::callback_ops handle_ops_;  // {run_handle, drop_handle}: a queued handle
   /// A timer heap entry, by value (24 bytes natively, 16 in wasm32): ordered by (deadline,
-  /// scheduling sequence) without
-  /// touching its target, so equal deadlines fire in the order they were scheduled. The target
+  /// scheduling sequence) without touching its target, so equal deadlines fire in the order they
+  /// were scheduled. The target
   /// is a timer handle, or (low bit set) a task sleeping in sleep(d > 0); the entry holds a
   /// reference to it. A handle has at most one entry, live while its in_heap_; a task's entry is
   /// live while the task's sleep_seq_ is the entry's seq.

@@ -70,7 +70,7 @@ class task_base : public future_base {
   void destroy_pending();
   /// True for the loop callbacks that step a task (their arg is the task_base*): debug mode
   /// names the task in its slow-callback report.
-  static bool is_step_callback(const detail::callback_ops* ops) noexcept { return ops->fn == &step_cb || ops->fn == &wakeup_cb; }
+  static bool is_step_callback(const detail::callback_ops* ops) noexcept { return ops == &step_ops_ || ops == &wakeup_ops_; }
   /// The loop's timer heap calls this when the sleep's deadline passes (asyncio's
   /// _set_result_unless_cancelled on the sleep future): the task wakes in the next pass.
   static void sleep_fire_cb(void* self);
@@ -104,6 +104,9 @@ class task_base : public future_base {
   friend class event_loop;  // the timer heap reads and clears sleep_seq_
   static void step_cb(void* self);
   static void wakeup_cb(void* self);
+  /// The callbacks that step it: {step_cb or wakeup_cb, release_cb}, each holding a reference.
+  static const detail::callback_ops step_ops_;
+  static const detail::callback_ops wakeup_ops_;
   void cancel_sleep_(std::string msg);
   /// The message of this task's cancellation; the extras are allocated only for a non-empty one.
   void set_cancel_msg_(std::string msg) {
